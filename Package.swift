@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Numeric kernels are 12–50× slower unoptimised (PLATFORM.md), so they are optimised even in debug.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "SwiftNMT",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "nmt", targets: ["nmt"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C shims over system libraries (apt packages; see PLATFORM.md).
+        .systemLibrary(name: "CICU", pkgConfig: "icu-uc", providers: [.apt(["libicu-dev"])]),
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+
+        .target(name: "TensorKernels", dependencies: ["CDNNL"], swiftSettings: optimizedInDebug),
+        .target(name: "Tokenization", dependencies: ["CICU"], swiftSettings: optimizedInDebug),
+        .target(name: "Seq2SeqModel", dependencies: ["TensorKernels"], swiftSettings: optimizedInDebug),
+        .target(name: "Evaluation"),
+        .target(name: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Decoding", dependencies: ["Seq2SeqModel", "Tokenization", "TensorKernels"], swiftSettings: optimizedInDebug),
+        .target(
+            name: "Training",
+            dependencies: ["Seq2SeqModel", "Tokenization", "Decoding", "Evaluation", "Recipes", "TensorKernels"],
+            swiftSettings: optimizedInDebug),
+        .executableTarget(
+            name: "nmt",
+            dependencies: [
+                "Tokenization", "Seq2SeqModel", "Training", "Decoding", "Evaluation", "Recipes", "TensorKernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .target(name: "TestSupport", dependencies: ["TensorKernels"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorKernelsTests", dependencies: ["TensorKernels", "TestSupport"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
+        .testTarget(name: "Seq2SeqModelTests", dependencies: ["Seq2SeqModel", "TensorKernels", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "RecipesTests", dependencies: ["Recipes", "TestSupport"]),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Seq2SeqModel", "TensorKernels", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Decoding", "Evaluation", "Recipes", "Tokenization", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["nmt", "TestSupport"]),
+    ]
+)

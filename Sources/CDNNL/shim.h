@@ -1,0 +1,2 @@
+// oneDNN's C API, seen from Swift. Only the GEMM entry points are used (PLATFORM.md).
+#include <dnnl.h>

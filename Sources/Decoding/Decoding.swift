@@ -1,0 +1,1 @@
+// The Decoding module. See ARCHITECTURE.md for what it owns.

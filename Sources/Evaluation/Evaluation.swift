@@ -1,0 +1,1 @@
+// The Evaluation module. See ARCHITECTURE.md for what it owns.

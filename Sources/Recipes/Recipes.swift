@@ -1,0 +1,1 @@
+// The Recipes module. See ARCHITECTURE.md for what it owns.

@@ -1,0 +1,1 @@
+// The Seq2SeqModel module. See ARCHITECTURE.md for what it owns.

@@ -1,0 +1,1 @@
+// The TensorKernels module. See ARCHITECTURE.md for what it owns.

@@ -1,0 +1,1 @@
+// The Tokenization module. See ARCHITECTURE.md for what it owns.

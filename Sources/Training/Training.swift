@@ -1,0 +1,1 @@
+// The Training module. See ARCHITECTURE.md for what it owns.
