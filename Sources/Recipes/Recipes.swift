@@ -1,1 +1,0 @@
-// The Recipes module. See ARCHITECTURE.md for what it owns.
