@@ -53,9 +53,9 @@ final class LSTMCellKernelTests: XCTestCase {
         LSTMCellKernel.backward(batch: B, hidden: H, gates: out.gates, cPrev: cPrev, c: out.c, mask: mask, dh: rh,
                                 dc: &dc, dGates: &dGates, dhPass: &pass)
         let zNumeric = GradientCheck.numeric(&z, epsilon: 1e-2) { loss($0, cPrev) }
-        GradientCheck.assertClose(analytic: dGates, numeric: zNumeric, tolerance: 1e-2, "dz")
+        GradientCheck.assertClose(analytic: dGates, numeric: zNumeric, "dz")
         let cNumeric = GradientCheck.numeric(&cPrev, epsilon: 1e-2) { loss(z, $0) }
-        GradientCheck.assertClose(analytic: dc, numeric: cNumeric, tolerance: 1e-2, "dc₋")
+        GradientCheck.assertClose(analytic: dc, numeric: cNumeric, "dc₋")
         XCTAssertEqual(Array(pass[H..<(2 * H)]), Array(rh[H..<(2 * H)]), "padded row passes dh through")
         XCTAssertEqual(Array(pass[0..<H]), [Float](repeating: 0, count: H))
         XCTAssertEqual(Array(dGates[(4 * H)..<(8 * H)]), [Float](repeating: 0, count: 4 * H), "padded row: zero gate gradient")
