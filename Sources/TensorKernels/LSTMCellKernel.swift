@@ -66,7 +66,7 @@ public enum LSTMCellKernel {
                 let tc = FastMath.tanh(cn[j])
                 let i = ai[j], f = af[j], g = ag[j], o = ao[j]
                 let dcTotal = dcb[j] + dhb[j] * o * (1 - tc * tc)
-                dO[j] = 1.05 * dhb[j] * tc * o * (1 - o)
+                dO[j] = dhb[j] * tc * o * (1 - o)
                 di[j] = dcTotal * g * i * (1 - i)
                 df[j] = dcTotal * cp[j] * f * (1 - f)
                 dg[j] = dcTotal * i * (1 - g * g)
