@@ -30,10 +30,10 @@ public enum FastMath {
     public static func sigmoid(_ x: Float) -> Float { 0.5 * tanh(0.5 * x) + 0.5 }
 
     /// e^x for x ≤ 88.3: 2^n · e^r with |r| ≤ ½ln2 and a degree-6 polynomial; relative error below 2e-7.
-    /// Below −87.3 it returns 0.
+    /// Below −87.3 it returns 0; NaN gives NaN.
     @inlinable @inline(__always)
     public static func exp(_ input: Float) -> Float {
-        let x = min(max(input, -87.3), 88.3)
+        let x = input.isNaN ? 0 : min(max(input, -87.3), 88.3)  // NaN must not reach Int32()
         let n = (x * 1.442_695_04 + (x >= 0 ? 0.5 : -0.5)).rounded(.towardZero)
         let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
         var p: Float = 1.987_569_1e-4
@@ -45,7 +45,7 @@ public enum FastMath {
         p = p * r * r + r + 1
         let bits = UInt32(bitPattern: Int32(n) &+ 127) << 23
         let result = p * Float(bitPattern: bits)
-        return input < -87.3 ? 0 : result
+        return input.isNaN ? input : (input < -87.3 ? 0 : result)
     }
 
     /// Natural log (called once per row, so Glibc's speed is fine).

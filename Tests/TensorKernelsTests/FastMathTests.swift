@@ -36,3 +36,10 @@ final class FastMathTests: XCTestCase {
         XCTAssertTrue(FastMath.exp(100).isFinite)
     }
 }
+
+final class FastMathNaNTests: XCTestCase {
+    func testNaNPropagatesWithoutTrapping() {
+        XCTAssertTrue(FastMath.exp(.nan).isNaN)
+        XCTAssertTrue(FastMath.tanh(.nan).isNaN || abs(FastMath.tanh(.nan)) <= 1)
+    }
+}
