@@ -26,29 +26,13 @@ public enum CorpusReader {
         return try bytes.withUnsafeBufferPointer { buffer in
             var lines: [String] = []
             var lineStart = 0
-            var lineNumber = 1
-            var i = 0
-            while i < buffer.count {
-                let byte = buffer[i]
-                if byte == 0x0A {
-                    lines.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[lineStart..<i]), as: UTF8.self))
-                    lineNumber += 1
-                    i += 1
-                    lineStart = i
-                } else if byte == 0 {
-                    throw TokenizationError.nulByte(path: path, line: lineNumber, column: i - lineStart, byteOffset: i)
-                } else if byte < 0x80 {
-                    i += 1
-                } else {
-                    let length = UTF8Validation.sequenceLength(buffer, at: i)
-                    guard length > 0 else {
-                        throw TokenizationError.invalidUTF8(path: path, line: lineNumber, column: i - lineStart, byteOffset: i)
-                    }
-                    i += length
-                }
-            }
-            if lineStart < buffer.count {
-                lines.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[lineStart...]), as: UTF8.self))
+            while lineStart < buffer.count {
+                var lineEnd = lineStart
+                while lineEnd < buffer.count && buffer[lineEnd] != 0x0A { lineEnd += 1 }
+                let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
+                try UTF8Validation.validate(line, path: path, line: lines.count + 1, fileOffset: lineStart)
+                lines.append(String(decoding: line, as: UTF8.self))
+                lineStart = lineEnd + 1
             }
             return lines
         }
@@ -57,6 +41,24 @@ public enum CorpusReader {
 
 /// UTF-8 well-formedness (Unicode Table 3-7): no overlong forms, no surrogates, nothing above U+10FFFF.
 enum UTF8Validation {
+    /// Throws `invalidUTF8` or `nulByte` for the first bad byte of one line (without its newline).
+    static func validate(_ line: UnsafeBufferPointer<UInt8>, path: String, line lineNumber: Int, fileOffset: Int) throws {
+        var i = 0
+        while i < line.count {
+            let byte = line[i]
+            if byte >= 0x80 {
+                let length = sequenceLength(line, at: i)
+                guard length > 0 else {
+                    throw TokenizationError.invalidUTF8(path: path, line: lineNumber, column: i, byteOffset: fileOffset + i)
+                }
+                i += length
+            } else {
+                if byte == 0 { throw TokenizationError.nulByte(path: path, line: lineNumber, column: i, byteOffset: fileOffset + i) }
+                i += 1
+            }
+        }
+    }
+
     /// The length of the well-formed multi-byte sequence starting at `i`, or 0 when it is ill-formed.
     static func sequenceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         let b0 = b[i]
