@@ -17,9 +17,29 @@ final class ICUNormalizer {
         self.instance = instance
     }
 
+    /// Whether every byte of `text` is ASCII, eight bytes at a time.
+    static func isASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return true }
+            let raw = UnsafeRawPointer(base)
+            var i = 0
+            var bits: UInt64 = 0
+            while i + 8 <= bytes.count {
+                bits |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            while i < bytes.count {
+                bits |= UInt64(bytes[i])
+                i += 1
+            }
+            return bits & 0x8080_8080_8080_8080 == 0
+        }
+    }
+
     /// `text` in the normal form.
     func normalize(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        if Self.isASCII(text) { return text }
         let utf16 = Array(text.utf16)
         var status: Int32 = 0
         let span = utf16.withUnsafeBufferPointer {

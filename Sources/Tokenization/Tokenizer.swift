@@ -12,7 +12,6 @@ public final class Tokenizer {
     private let breaker: ICUWordBreaker
     private let normalizer: ICUNormalizer?
     private let lowercaser: ICULowercaser?
-    private var scratch: [UInt8] = []
 
     public init(options: TokenizerOptions = TokenizerOptions()) throws {
         self.options = options
@@ -37,6 +36,7 @@ public final class Tokenizer {
     public func tokenize(_ line: String) -> [String] {
         var text = normalize(line)
         var tokens: [String] = []
+        var scratch: [UInt8] = []
         text.withUTF8 { bytes in
             var builder = TokenSequenceBuilder(bytes: bytes)
             breaker.forEachSegment(bytes) { start, end, status in
@@ -82,6 +82,7 @@ struct TokenSequenceBuilder {
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+        tokens.reserveCapacity(bytes.count / 4 + 1)
     }
 
     /// One ICU segment: split into whitespace (gap) and content pieces, since a combining mark after a
@@ -89,12 +90,23 @@ struct TokenSequenceBuilder {
     mutating func addSegment(start: Int, end: Int, isWord: Bool, scratch: inout [UInt8]) {
         var i = start
         var contentStart = -1
+        var contentHasMarkBytes = false
         while i < end {
-            let (isWhiteSpace, length) = WhiteSpace.check(bytes, at: i)
+            let byte = bytes[i]
+            let isWhiteSpace: Bool
+            let length: Int
+            if byte < 0x80 {
+                isWhiteSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+                length = 1
+            } else {
+                (isWhiteSpace, length) = WhiteSpace.check(bytes, at: i)
+                if byte == 0xEF { contentHasMarkBytes = true }
+            }
             if isWhiteSpace {
                 if contentStart >= 0 {
-                    addContent(start: contentStart, end: i, isWord: isWord, scratch: &scratch)
+                    addContent(start: contentStart, end: i, isWord: isWord, mayHoldMarks: contentHasMarkBytes, scratch: &scratch)
                     contentStart = -1
+                    contentHasMarkBytes = false
                 }
                 if gapEnd != i { gapStart = i }
                 gapEnd = i + length
@@ -103,14 +115,16 @@ struct TokenSequenceBuilder {
             }
             i += length
         }
-        if contentStart >= 0 { addContent(start: contentStart, end: end, isWord: isWord, scratch: &scratch) }
+        if contentStart >= 0 {
+            addContent(start: contentStart, end: end, isWord: isWord, mayHoldMarks: contentHasMarkBytes, scratch: &scratch)
+        }
     }
 
     mutating func finish(scratch: inout [UInt8]) {
         if gapEnd > gapStart { appendWhitespaceToken(scratch: &scratch) }
     }
 
-    private mutating func addContent(start: Int, end: Int, isWord: Bool, scratch: inout [UInt8]) {
+    private mutating func addContent(start: Int, end: Int, isWord: Bool, mayHoldMarks: Bool, scratch: inout [UInt8]) {
         let gapLength = gapEnd - gapStart
         var prefixJoiner = false
         if !hasPrevious {
@@ -124,10 +138,15 @@ struct TokenSequenceBuilder {
         } else if !(gapLength == 1 && bytes[gapStart] == 0x20) {
             appendWhitespaceToken(scratch: &scratch)
         }
-        scratch.removeAll(keepingCapacity: true)
-        if prefixJoiner { scratch.append(contentsOf: TokenMarkers.joinerBytes) }
-        appendEscapingMarks(start: start, end: end, to: &scratch)
-        tokens.append(String(decoding: scratch, as: UTF8.self))
+        if prefixJoiner || mayHoldMarks {
+            scratch.removeAll(keepingCapacity: true)
+            if prefixJoiner { scratch.append(contentsOf: TokenMarkers.joinerBytes) }
+            appendEscapingMarks(start: start, end: end, to: &scratch)
+            tokens.append(String(decoding: scratch, as: UTF8.self))
+        } else {
+            // The common case: the token is its bytes, with no mark to add or escape.
+            tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+        }
         hasPrevious = true
         previousIsWord = isWord
         gapStart = end
