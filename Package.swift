@@ -36,6 +36,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Writes the shipped corpora (corpora/reverse, corpora/toy-en-de): `swift run make-corpora`.
+        .executableTarget(name: "make-corpora", path: "Tools/make-corpora"),
+
         .target(name: "TestSupport", dependencies: ["TensorKernels"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorKernelsTests", dependencies: ["TensorKernels", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),

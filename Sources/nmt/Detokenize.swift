@@ -1,9 +1,36 @@
 import ArgumentParser
+import Tokenization
 
+/// `nmt detokenize`: the inverse of `nmt tokenize`.
 struct Detokenize: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "detokenize", abstract: "(being written)")
+    static let configuration = CommandConfiguration(
+        commandName: "detokenize",
+        abstract: "Detokenize: one line of tokens in, one line of text out (stdin → stdout).",
+        discussion: """
+            Joins tokens (and BPE subwords) by their joiner marks and restores escaped whitespace, the \
+            exact inverse of `nmt tokenize`. Tokens are split on spaces. The tokenizer flags are \
+            accepted so the same flags work on both ends of a pipeline; the output does not depend on \
+            them (lowercasing cannot be undone).
+            Example: nmt tokenize < text.de | nmt detokenize   # prints text.de (NFC-normalized)
+            """)
+
+    @OptionGroup var flags: TokenizerFlags
+
+    @Option(help: "Read this file instead of standard input.")
+    var input: String?
+
+    @Option(help: "Write this file instead of standard output.")
+    var output: String?
 
     func run() throws {
-        try reportingErrors { throw ValidationError("`nmt detokenize` is not implemented yet") }
+        try reportingErrors {
+            _ = try flags.pipeline()  // reports a bad recipe or merges file, as tokenize would
+            let reader = try LineReader(path: input)
+            let writer = try LineOutput(path: output)
+            while let line = try reader.nextLine() {
+                try writer.write(line: Tokenizer.detokenize(line.split(separator: " ")))
+            }
+            try writer.finish()
+        }
     }
 }

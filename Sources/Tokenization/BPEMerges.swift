@@ -1,0 +1,85 @@
+/// An ordered list of BPE merges: what `BPELearner` learns and `BytePairEncoder` applies.
+///
+/// Symbols are written as they appear in tokenized output: a symbol that does not end its word carries
+/// the joiner `￭` at its end (the learner's end-of-word convention, the mirror of subword-nmt's `</w>`
+/// on the last symbol). So the left symbol of every merge ends with `￭`, and merging `Hun￭` with `d`
+/// gives `Hund`, while `Hun￭` with `d￭` gives `Hund￭`.
+///
+/// File format: the line `#swiftnmt-bpe v1`, then one `left right` pair per line, in merge order (the
+/// line number minus one is the merge's rank). Symbols never contain whitespace.
+public struct BPEMerges: Sendable, Equatable {
+    public static let header = "#swiftnmt-bpe v1"
+
+    /// One merge: the left symbol (ending with the joiner) and the right symbol.
+    public struct Pair: Hashable, Sendable {
+        public var left: String
+        public var right: String
+        public init(_ left: String, _ right: String) {
+            self.left = left
+            self.right = right
+        }
+
+        /// The symbol the merge makes: the left symbol without its joiner, then the right symbol.
+        public var merged: String { String(left.dropLast()) + right }
+    }
+
+    public var pairs: [Pair]
+
+    public init(pairs: [Pair]) {
+        self.pairs = pairs
+    }
+
+    /// Reads and validates a merges file.
+    public static func load(path: String) throws -> BPEMerges {
+        let bytes = try FileAccess.readBytes(path: path)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw TokenizationError.malformedMerges(path: path, line: 1, reason: "the file is not UTF-8 text")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses the text of a merges file; `path` is only used in messages.
+    public static func parse(_ text: String, path: String) throws -> BPEMerges {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        guard let first = lines.first, first == header else {
+            throw TokenizationError.malformedMerges(
+                path: path, line: 1, reason: "the first line must be `\(header)`, found `\(lines.first ?? "")`")
+        }
+        var pairs: [Pair] = []
+        var seen = Set<Pair>()
+        for (index, line) in lines.enumerated().dropFirst() {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
+                throw TokenizationError.malformedMerges(
+                    path: path, line: index + 1, reason: "expected two symbols separated by one space, found `\(line)`")
+            }
+            guard fields[0].count > 1, fields[0].last == TokenMarkers.joiner, fields[1] != TokenMarkers.joinerString else {
+                throw TokenizationError.malformedMerges(
+                    path: path, line: index + 1,
+                    reason: "the left symbol `\(fields[0])` must end with the joiner \(TokenMarkers.joinerString) (it never ends a word)")
+            }
+            guard !fields[0].contains("\t"), !fields[1].contains("\t"), !line.hasSuffix("\r") else {
+                throw TokenizationError.malformedMerges(path: path, line: index + 1, reason: "symbols cannot contain tabs or carriage returns")
+            }
+            let pair = Pair(String(fields[0]), String(fields[1]))
+            guard seen.insert(pair).inserted else {
+                throw TokenizationError.malformedMerges(path: path, line: index + 1, reason: "the pair `\(line)` is listed twice")
+            }
+            pairs.append(pair)
+        }
+        return BPEMerges(pairs: pairs)
+    }
+
+    /// The file text: the header, then one pair per line.
+    public var fileText: String {
+        var text = Self.header + "\n"
+        for pair in pairs { text += pair.left + " " + pair.right + "\n" }
+        return text
+    }
+
+    /// Writes the merges file (to a temporary name first, then renamed).
+    public func write(to path: String) throws {
+        try FileAccess.writeAtomically(Array(fileText.utf8), to: path)
+    }
+}

@@ -1,1 +1,0 @@
-// The Tokenization module. See ARCHITECTURE.md for what it owns.

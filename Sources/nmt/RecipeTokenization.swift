@@ -1,0 +1,83 @@
+import ArgumentParser
+import Recipes
+import Tokenization
+
+/// Which side of a parallel corpus: the recipe's `data.source` or `data.target` language.
+enum CorpusSide: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case source, target
+}
+
+extension TextNormalization: ExpressibleByArgument {}
+
+/// The glue between a recipe and the Tokenization module, shared by build-vocab, tokenize,
+/// detokenize, train and translate.
+enum RecipeTokenization {
+    /// The tokenizer settings of a recipe (the same for both sides).
+    static func options(_ recipe: Recipe) -> TokenizerOptions {
+        TokenizerOptions(normalization: TextNormalization(rawValue: recipe.tokenizer.normalization.rawValue) ?? .nfc,
+                         lowercase: recipe.tokenizer.lowercase)
+    }
+
+    /// The training file of one side: `data.train` + "." + the side's language.
+    static func trainFile(_ recipe: Recipe, side: CorpusSide) -> String {
+        recipe.corpusFile(prefix: recipe.data.train, language: side == .source ? recipe.data.source : recipe.data.target)
+    }
+
+    /// The BPE merges file of one side (nil when the recipe has no BPE).
+    static func mergesPath(_ recipe: Recipe, side: CorpusSide) -> String? {
+        recipe.mergesPath(source: side == .source)
+    }
+
+    /// The vocabulary file of one side.
+    static func vocabularyPath(_ recipe: Recipe, side: CorpusSide) -> String {
+        side == .source ? recipe.sourceVocabularyPath : recipe.targetVocabularyPath
+    }
+
+    /// The text pipeline of one side: tokenizer plus the merges that `nmt build-vocab RECIPE` wrote.
+    static func pipeline(_ recipe: Recipe, side: CorpusSide) throws -> TextPipeline {
+        try TextPipeline(options: options(recipe), mergesPath: mergesPath(recipe, side: side))
+    }
+
+    /// The vocabulary of one side, as `nmt build-vocab RECIPE` wrote it.
+    static func vocabulary(_ recipe: Recipe, side: CorpusSide) throws -> Vocabulary {
+        try Vocabulary.load(path: vocabularyPath(recipe, side: side))
+    }
+}
+
+/// Tokenizer options from the shared flags of `tokenize` and `detokenize`.
+struct TokenizerFlags: ParsableArguments {
+    @Option(help: "Apply the BPE merges in FILE (written by `nmt build-vocab`).")
+    var bpe: String?
+
+    @Flag(help: "Lowercase (ICU, root locale). Lossy: detokenized text stays lowercase.")
+    var lowercase = false
+
+    @Option(help: "Unicode normalization before tokenizing: nfc (default), nfkc or none.")
+    var normalization: TextNormalization?
+
+    @Option(help: "Take the settings (normalization, lowercase, BPE merges) from this recipe instead.")
+    var recipe: String?
+
+    @Option(help: "With --recipe: which side's settings, source or target.")
+    var side: CorpusSide?
+
+    func validate() throws {
+        if recipe != nil {
+            guard side != nil else { throw ValidationError("--recipe needs --side source|target") }
+            guard bpe == nil, !lowercase, normalization == nil else {
+                throw ValidationError("--recipe takes its settings from the recipe; leave out --bpe, --lowercase and --normalization")
+            }
+        } else if side != nil {
+            throw ValidationError("--side only applies with --recipe")
+        }
+    }
+
+    /// The pipeline these flags describe.
+    func pipeline() throws -> TextPipeline {
+        if let recipe, let side {
+            return try RecipeTokenization.pipeline(RecipeLoader.load(path: recipe), side: side)
+        }
+        let options = TokenizerOptions(normalization: normalization ?? .nfc, lowercase: lowercase)
+        return try TextPipeline(options: options, mergesPath: bpe)
+    }
+}
