@@ -99,6 +99,21 @@ final class BeamSearchTests: XCTestCase {
         XCTAssertEqual(continuing.log.rowCounts.count, 4)
     }
 
+    /// `</s>` first (0.8) scores log(0.8) ≈ -0.22 under `avg`; the live 4 (0.2) scores log(0.2)/2 ≈ -0.80 at its
+    /// current length, but continuing with certain 4s to the maximum of 9 words gives log(0.2)/10 ≈ -0.16.
+    /// Only a bound that looks ahead to the maximum length finds it.
+    func testEarlyStoppingLooksAheadToTheMaximumLength() throws {
+        var table: [[Int32]: [Int32: Double]] = [[]: [3: 0.8, 4: 0.2]]
+        for length in 1...8 { table[[Int32](repeating: 4, count: length)] = [4: 1] }
+        table[[Int32](repeating: 4, count: 9)] = [3: 1]
+        let options = SearchOptions(beamSize: 2, lengthPenalty: .average(alpha: 1), maxLengthRatio: 0,
+                                    maxLengthOffset: 9, allowUnknown: false)
+        let scorer = scorer(table, vocabularySize: 5)
+        let best = try BeamSearch(options: options).search(scorer, sources: [[4]])[0][0]
+        XCTAssertEqual(best.tokens, [Int32](repeating: 4, count: 9))
+        XCTAssertEqual(Double(best.score), log(0.2) / 10, accuracy: 1e-4)
+    }
+
     func testEmptyBatchAndEmptySource() throws {
         let scorer = ScriptedScorer(vocabularySize: 6, script: Scripts.random(seed: 5, vocabularySize: 6))
         XCTAssertEqual(try BeamSearch().search(scorer, sources: []), [])

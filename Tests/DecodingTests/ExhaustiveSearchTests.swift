@@ -11,20 +11,27 @@ final class ExhaustiveSearchTests: XCTestCase {
     func testWideBeamReturnsTheExactBestSequencesByEnumeration() throws {
         let penalties: [LengthPenalty] = [.disabled, .average(alpha: 1), .average(alpha: 2), .wu(alpha: 0.6), .wu(alpha: 3)]
         var stoppedEarly = 0  // runs that ended before the longest sequences were scored
-        for seed in UInt64(1)...12 {
+        for seed in UInt64(1)...30 {
             for penalty in penalties {
-                for minLength in [0, 2] {
-                    let script = Scripts.random(seed: seed, vocabularySize: 8, sharpness: 2)
+                for (minLength, nBest) in [(0, 1), (0, 6), (2, 1), (2, 6)] {
+                    // Even seeds: `</s>` grows likelier with length. Odd seeds: "late bloomers", where `</s>` is
+                    // likely at once and at the maximum length but unlikely between, so a long output overtakes
+                    // the short one only thanks to length normalization.
+                    let longest = maximumLength
+                    let endBias: (Int) -> Double = seed % 2 == 0
+                        ? { 0.6 * Double($0) - 1 } : { $0 == 0 ? 3 : ($0 == longest ? 8 : -4) }
+                    let script = Scripts.random(seed: seed, vocabularySize: 8, sharpness: seed % 2 == 0 ? 2 : 6,
+                                                endBias: endBias)
                     let scorer = ScriptedScorer(vocabularySize: 8, script: script)
                     let options = SearchOptions(
-                        beamSize: 341, nBest: 6, lengthPenalty: penalty, maxLengthRatio: 0,
+                        beamSize: 341, nBest: nBest, lengthPenalty: penalty, maxLengthRatio: 0,
                         maxLengthOffset: maximumLength, minLength: minLength, allowUnknown: false)
                     let source: [Int32] = [Int32(seed % 4) + 4]
                     let found = try BeamSearch(options: options).search(scorer, sources: [source])[0]
                     let expected = enumerate(script, source: source, minLength: minLength, penalty: penalty)
-                    let context = "seed \(seed), \(penalty), min length \(minLength)"
-                    XCTAssertEqual(found.map(\.tokens), expected.prefix(6).map(\.tokens), context)
-                    XCTAssertEqual(found.map(\.score), expected.prefix(6).map(\.score), context)
+                    let context = "seed \(seed), \(penalty), min length \(minLength), n-best \(nBest)"
+                    XCTAssertEqual(found.map(\.tokens), expected.prefix(nBest).map(\.tokens), context)
+                    XCTAssertEqual(found.map(\.score), expected.prefix(nBest).map(\.score), context)
                     if scorer.log.rowCounts.count <= maximumLength { stoppedEarly += 1 }
                 }
             }

@@ -118,14 +118,16 @@ func logSoftmax(_ logits: [Double]) -> [Float] {
 }
 
 enum Scripts {
-    /// Pseudo-random log-probabilities per (source, prefix); `</s>` grows likelier with the prefix length.
-    static func random(seed: UInt64, vocabularySize: Int, sharpness: Double = 3) -> ScriptedScorer.Script {
+    /// Pseudo-random log-probabilities per (source, prefix), logits uniform in ±sharpness; `</s>`'s logit gets
+    /// `endBias(prefix length)` added, by default 0.6 · length - 1 so that it grows likelier with length.
+    static func random(seed: UInt64, vocabularySize: Int, sharpness: Double = 3,
+                       endBias: @escaping (Int) -> Double = { 0.6 * Double($0) - 1 }) -> ScriptedScorer.Script {
         { source, prefix in
             let context = source + [-1] + prefix
             var logits = (0..<vocabularySize).map { v in
                 sharpness * (2 * hashUnit(seed: seed, context + [Int32(v)]) - 1)
             }
-            logits[Int(SpecialToken.end)] += 0.6 * Double(prefix.count) - 1
+            logits[Int(SpecialToken.end)] += endBias(prefix.count)
             return logSoftmax(logits)
         }
     }
