@@ -1,0 +1,46 @@
+/// One way to extend a live hypothesis: its state row, the next token, and the total log-probability after it.
+struct Candidate: Sendable, Equatable {
+    /// Index of the parent hypothesis among the sentence's live hypotheses (its state row, minus the sentence's first row).
+    var parent: Int
+    var token: Int32
+    var logProbability: Float
+}
+
+/// Keeps the K best of a stream of candidates, best first.
+///
+/// Ties keep the candidate offered first, so visiting parents then tokens in increasing order makes
+/// selection deterministic and, for K = 1, identical to greedy's "first maximum". NaN counts as -∞.
+/// Cost: one comparison per candidate that does not beat the K-th best, O(K) per one that does, which is
+/// cheap because after the first rows few of the K·V candidates beat the threshold.
+struct TopKSelection {
+    let capacity: Int                     // K
+    private(set) var best: [Candidate] = []  // [≤ K], by logProbability descending, earlier offers first on ties
+
+    init(capacity: Int) {
+        precondition(capacity >= 1, "top-K needs K ≥ 1, got \(capacity)")
+        self.capacity = capacity
+        best.reserveCapacity(capacity)
+    }
+
+    /// Whether a candidate of this log-probability would enter the selection.
+    @inline(__always)
+    func admits(_ logProbability: Float) -> Bool {
+        best.count < capacity || logProbability > best[best.count - 1].logProbability
+    }
+
+    /// Offers a candidate; it enters when fewer than K are held or it beats the K-th strictly.
+    mutating func offer(_ candidate: Candidate) {
+        var candidate = candidate
+        if candidate.logProbability.isNaN { candidate.logProbability = -.infinity }
+        guard admits(candidate.logProbability) else { return }
+        // Insert after every held candidate that is at least as good (binary search on the descending order).
+        var low = 0
+        var high = best.count
+        while low < high {
+            let middle = (low + high) / 2
+            if best[middle].logProbability >= candidate.logProbability { low = middle + 1 } else { high = middle }
+        }
+        best.insert(candidate, at: low)
+        if best.count > capacity { best.removeLast() }
+    }
+}
