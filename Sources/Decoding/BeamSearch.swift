@@ -70,20 +70,28 @@ public struct BeamSearch: Sendable {
 
     /// Stage 1: every allowed one-token extension of the sentence's live hypotheses, keeping the K best.
     /// `output.logProbabilities` is [R, V]; this sentence's rows are `firstRow ..< firstRow + live.count`.
+    /// Tokens are visited in the order of `forEachAllowedToken` (`<unk>`, `</s>`, then words), which the
+    /// beam-1-equals-greedy test relies on. The words are search's hot loop: K·V candidates per sentence
+    /// and step, scanned by `TopKSelection.offer(row:…)`.
     func selectTopK(expanding beam: SentenceBeam, output: ScorerOutput, firstRow: Int,
                     vocabularySize: Int) -> [Candidate] {
         var selection = TopKSelection(capacity: options.beamSize)
-        let logProbabilities = output.logProbabilities
-        for (parent, hypothesis) in beam.live.enumerated() {
-            let base = (firstRow + parent) * vocabularySize
-            let allowance = beam.limits.allowance(length: hypothesis.length)
-            forEachAllowedToken(allowance, vocabularySize: vocabularySize, allowUnknown: options.allowUnknown) { token in
-                var step = logProbabilities[base + token]
-                if step.isNaN { step = -.infinity }
-                let total = hypothesis.logProbability + step
-                if selection.admits(total) {
-                    selection.offer(Candidate(parent: parent, token: Int32(token), logProbability: total))
+        output.logProbabilities.withUnsafeBufferPointer { all in
+            for (parent, hypothesis) in beam.live.enumerated() {
+                let start = (firstRow + parent) * vocabularySize
+                let row = UnsafeBufferPointer(rebasing: all[start..<(start + vocabularySize)])  // [V]
+                let base = hypothesis.logProbability
+                func offer(_ token: Int32) {
+                    selection.offer(Candidate(parent: parent, token: token, logProbability: base + row[Int(token)]))
                 }
+                let allowance = beam.limits.allowance(length: hypothesis.length)
+                if allowance == .endOnly {
+                    offer(SpecialToken.end)
+                    continue
+                }
+                if options.allowUnknown { offer(SpecialToken.unknown) }
+                if allowance == .any { offer(SpecialToken.end) }
+                selection.offer(row: row, tokens: SpecialToken.count..<vocabularySize, parent: parent, base: base)
             }
         }
         return selection.best

@@ -56,14 +56,17 @@ public struct GreedySearch: Sendable {
     /// - Returns: the token and its log-probability (NaN replaced by -∞).
     private func bestToken(_ logProbabilities: [Float], row: Int, vocabularySize: Int,
                            allowance: NextTokenAllowance) -> (token: Int, logProbability: Float) {
-        let base = row * vocabularySize
         var best = -1
         var bestValue = -Float.infinity
-        forEachAllowedToken(allowance, vocabularySize: vocabularySize, allowUnknown: options.allowUnknown) { token in
-            let value = logProbabilities[base + token]
-            if best < 0 || value > bestValue {
-                best = token
-                bestValue = value.isNaN ? -.infinity : value
+        logProbabilities.withUnsafeBufferPointer { all in
+            let start = row * vocabularySize
+            let values = UnsafeBufferPointer(rebasing: all[start..<(start + vocabularySize)])  // [V]
+            forEachAllowedToken(allowance, vocabularySize: vocabularySize, allowUnknown: options.allowUnknown) { token in
+                let value = values[token]
+                if best < 0 || value > bestValue {
+                    best = token
+                    bestValue = value.isNaN ? -.infinity : value
+                }
             }
         }
         return (best, bestValue)

@@ -13,8 +13,10 @@ struct Candidate: Sendable, Equatable {
 /// Cost: one comparison per candidate that does not beat the K-th best, O(K) per one that does, which is
 /// cheap because after the first rows few of the K·V candidates beat the threshold.
 struct TopKSelection {
-    let capacity: Int                     // K
+    let capacity: Int                        // K
     private(set) var best: [Candidate] = []  // [≤ K], by logProbability descending, earlier offers first on ties
+    private var isFull = false               // best.count == K
+    private var threshold = -Float.infinity  // the K-th best log-probability once full
 
     init(capacity: Int) {
         precondition(capacity >= 1, "top-K needs K ≥ 1, got \(capacity)")
@@ -25,7 +27,7 @@ struct TopKSelection {
     /// Whether a candidate of this log-probability would enter the selection.
     @inline(__always)
     func admits(_ logProbability: Float) -> Bool {
-        best.count < capacity || logProbability > best[best.count - 1].logProbability
+        !isFull || logProbability > threshold
     }
 
     /// Offers a candidate; it enters when fewer than K are held or it beats the K-th strictly.
@@ -42,5 +44,40 @@ struct TopKSelection {
         }
         best.insert(candidate, at: low)
         if best.count > capacity { best.removeLast() }
+        isFull = best.count == capacity
+        if isFull { threshold = best[capacity - 1].logProbability }
+    }
+
+    /// Offers `base + row[token]` for every token in `tokens`, in increasing order, as children of `parent`.
+    ///
+    /// Once K candidates are held, 16 tokens are compared at a time against the K-th best: the SIMD add
+    /// rounds exactly like the scalar one, so the candidates that pass are the ones `admits` would take,
+    /// and only those go through `offer`. NaN never passes once full, as in `offer`.
+    /// - Parameter row: [V] log-probabilities of the parent's next token.
+    mutating func offer(row: UnsafeBufferPointer<Float>, tokens: Range<Int>, parent: Int, base: Float) {
+        typealias Lanes = SIMD16<Float>
+        var token = tokens.lowerBound
+        while token < tokens.upperBound && !isFull {
+            offer(Candidate(parent: parent, token: Int32(token), logProbability: base + row[token]))
+            token += 1
+        }
+        guard let start = row.baseAddress, tokens.upperBound <= row.count else { return }
+        let bases = Lanes(repeating: base)
+        while token + Lanes.scalarCount <= tokens.upperBound {
+            let totals = bases + UnsafeRawPointer(start + token).loadUnaligned(as: Lanes.self)
+            let passing = totals .> Lanes(repeating: threshold)
+            if any(passing) {
+                // The threshold rises as candidates enter, so each lane is checked again.
+                for lane in 0..<Lanes.scalarCount where passing[lane] && admits(totals[lane]) {
+                    offer(Candidate(parent: parent, token: Int32(token + lane), logProbability: totals[lane]))
+                }
+            }
+            token += Lanes.scalarCount
+        }
+        while token < tokens.upperBound {
+            let total = base + row[token]
+            if admits(total) { offer(Candidate(parent: parent, token: Int32(token), logProbability: total)) }
+            token += 1
+        }
     }
 }
