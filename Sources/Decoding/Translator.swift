@@ -44,16 +44,14 @@ public final class Translator {
             results[i] = Translation(text: "", nBest: [("", Hypothesis(tokens: [], logProbability: 0, score: 0))],
                                      sourceTokens: [], targetTokens: [], truncated: false)
         }
-        let order = ids.indices.filter { !ids[$0].isEmpty }.sorted { (ids[$0].count, $0) < (ids[$1].count, $1) }
-        var done = 0
-        var start = 0
-        while start < order.count {
-            let chunk = Array(order[start..<min(start + max(batchSize, 1), order.count)])
+        let nonEmpty = ids.indices.filter { !ids[$0].isEmpty }
+        var done = lines.count - nonEmpty.count
+        for batch in LengthBatching.batches(lengths: nonEmpty.map { ids[$0].count }, batchSize: max(batchSize, 1)) {
+            let chunk = batch.map { nonEmpty[$0] }
             let hypotheses = try search(chunk.map { ids[$0] })
             for (k, index) in chunk.enumerated() {
                 results[index] = makeTranslation(hypotheses[k], sourceTokens: tokens[index], truncated: truncated[index])
             }
-            start += chunk.count
             done += chunk.count
             progress?(done)
         }
