@@ -37,7 +37,7 @@ final class LineOutput {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
-    private func flush() throws {
+    func flush() throws {
         var offset = 0
         while offset < buffer.count {
             let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }

@@ -1,9 +1,227 @@
 import ArgumentParser
+import Foundation
+import Synchronization
+import Decoding
+import Recipes
+import Seq2SeqModel
+import TensorKernels
+import Tokenization
+import Training
+
+/// Set by SIGINT (Ctrl-C); the trainer checks it before every step, saves and exits.
+let interruptRequested = Atomic<Bool>(false)
 
 struct Train: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "(being written)")
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model from a recipe; writes a self-contained model directory.",
+        discussion: """
+            Needs the vocabularies of `nmt build-vocab RECIPE`. Shows a progress line on stderr, validates \
+            every train.validate_every steps (perplexity and BLEU), keeps the last checkpoints and the best \
+            one, and writes metrics.jsonl. Ctrl-C saves a checkpoint; `--resume` continues exactly.
+            Examples:
+              nmt train recipes/toy-en-de.yaml
+              nmt train recipes/tiny.yaml --set train.max_steps=200 --output /tmp/tiny
+              nmt train recipes/toy-en-de.yaml --resume
+            """)
+
+    @Argument(help: "The recipe (YAML).")
+    var recipe: String
+
+    @Option(help: "The model directory to write (default: train.output of the recipe, else models/NAME).")
+    var output: String?
+
+    @Flag(help: "Continue from the checkpoint in the model directory.")
+    var resume = false
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a recipe key, e.g. --set train.max_steps=100 (repeatable).",
+                                                          valueName: "key.path=value"))
+    var overrides: [String] = []
 
     func run() throws {
-        try reportingErrors { throw ValidationError("`nmt train` is not implemented yet") }
+        try reportingErrors {
+            let recipe = try RecipeLoader.load(path: self.recipe, overrides: overrides)
+            let directory = ModelDirectory(path: output ?? recipe.modelDirectory)
+            try TrainingSetup(recipe: recipe, directory: directory, resume: resume).run()
+        }
+    }
+}
+
+/// The steps of `nmt train`, from recipe to trained model directory.
+struct TrainingSetup {
+    let recipe: Recipe
+    let directory: ModelDirectory
+    let resume: Bool
+
+    func run() throws {
+        for path in [recipe.sourceVocabularyPath, recipe.targetVocabularyPath] + [true, false].compactMap({ recipe.mergesPath(source: $0) })
+        where !FileManager.default.fileExists(atPath: path) {
+            throw CLIError.message("\(path) does not exist; run `nmt build-vocab \(recipePathHint)` first")
+        }
+        let sourceVocabulary = try RecipeTokenization.vocabulary(recipe, side: .source)
+        let targetVocabulary = try RecipeTokenization.vocabulary(recipe, side: .target)
+        let source = try RecipeTokenization.pipeline(recipe, side: .source)
+        let target = try RecipeTokenization.pipeline(recipe, side: .target)
+        try prepareDirectory()
+        let trainFiles = (RecipeTokenization.trainFile(recipe, side: .source), RecipeTokenization.trainFile(recipe, side: .target))
+        let train = try encode(files: trainFiles, source: source, target: target, sourceVocabulary: sourceVocabulary,
+                               targetVocabulary: targetVocabulary)
+        var validation: [ParallelExample] = []
+        var bleu: ValidationBLEU? = nil
+        if let valid = recipe.data.valid {
+            let files = (recipe.corpusFile(prefix: valid, language: recipe.data.source), recipe.corpusFile(prefix: valid, language: recipe.data.target))
+            validation = try encode(files: files, source: source, target: target, sourceVocabulary: sourceVocabulary,
+                                    targetVocabulary: targetVocabulary).examples
+            let lines = try CorpusReader.readParallel(source: files.0, target: files.1)
+            let search = try SearchOptions(recipe.decode)
+            bleu = ValidationBLEU(sources: lines.source, references: lines.target, batchSize: recipe.decode.batchSize) { model in
+                try Translator(model: model, source: source, target: target, sourceVocabulary: sourceVocabulary,
+                               targetVocabulary: targetVocabulary, options: search)
+            }
+        }
+        let m = recipe.model
+        let configuration = ModelConfiguration(
+            sourceVocabularySize: sourceVocabulary.count, targetVocabularySize: targetVocabulary.count, embedding: m.embedding,
+            encoderHidden: m.encoderHidden, encoderLayers: m.encoderLayers, decoderHidden: m.decoderHidden,
+            attentionSize: m.attentionSize, inputFeeding: m.inputFeeding, tieEmbeddings: m.tieEmbeddings, dropout: Float(m.dropout))
+        let model = Seq2Seq(configuration: configuration, seed: UInt64(recipe.train.seed), initScale: Float(m.initScale))
+        let batcher = Batcher(examples: train.examples, maxLength: recipe.data.maxLength,
+                              batchTokens: recipe.train.batchTokens, batchSentences: recipe.train.batchSentences)
+        guard !batcher.examples.isEmpty else {
+            throw TrainingError.noTrainingData(filtered: batcher.filtered, maxLength: recipe.data.maxLength)
+        }
+        let trainer = Trainer(model: model, options: recipe.train, batcher: batcher, validation: validation,
+                              directory: directory, bleu: bleu.map { b in { try b.score($0) } },
+                              checkpointMetadata: ["recipe": recipe.name])
+        if resume { try trainer.resume() }
+        installInterruptHandler()
+        let display = TrainingDisplay(directory: directory)
+        let reason = try trainer.run(shouldStop: { interruptRequested.load(ordering: .relaxed) }, report: display.show)
+        display.finish(reason: reason, trainer: trainer)
+    }
+
+    private var recipePathHint: String { "RECIPE" }
+
+    /// A new run needs an empty (or new) directory; a resumed run needs the same recipe and vocabularies.
+    private func prepareDirectory() throws {
+        let fm = FileManager.default
+        let effective = RecipeWriter.yaml(absolutePaths(recipe))
+        if resume {
+            guard let saved = try? String(contentsOfFile: directory.recipe, encoding: .utf8) else {
+                throw TrainingError.nothingToResume(directory: directory.path)
+            }
+            let differences = recipeDifferences(saved: saved, current: effective)
+            if !differences.isEmpty {
+                throw TrainingError.resumeMismatch(path: directory.path, reason:
+                    "the recipe differs from the one it was trained with in: \(differences.joined(separator: ", ")). "
+                    + "Only train.* and decode.* may change on resume")
+            }
+            for (copy, original) in [(directory.sourceVocabulary, recipe.sourceVocabularyPath), (directory.targetVocabulary, recipe.targetVocabularyPath)]
+            where fm.contents(atPath: copy) != fm.contents(atPath: original) {
+                throw TrainingError.resumeMismatch(path: directory.path, reason:
+                    "\(original) is not the vocabulary the model was trained with (\(copy)); rebuild it or train a new model")
+            }
+            try AtomicFile.write(effective, to: directory.recipe)
+            return
+        }
+        if fm.fileExists(atPath: directory.latest) {
+            throw CLIError.message("\(directory.path) already holds a model; use --resume to continue it, or --output for a new directory")
+        }
+        try directory.create()
+        try AtomicFile.write(effective, to: directory.recipe)
+        for (from, to) in [(recipe.sourceVocabularyPath, directory.sourceVocabulary), (recipe.targetVocabularyPath, directory.targetVocabulary)] {
+            try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: from)), to: to)
+        }
+        for side in [true, false] {
+            if let merges = recipe.mergesPath(source: side) {
+                try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: merges)), to: directory.merges(source: side))
+            }
+        }
+    }
+
+    /// The recipe with every path made absolute, so the copy in the model directory still points at the data.
+    private func absolutePaths(_ r: Recipe) -> Recipe {
+        var copy = r
+        copy.data.train = r.resolve(r.data.train)
+        copy.data.valid = r.data.valid.map(r.resolve)
+        copy.data.test = r.data.test.map(r.resolve)
+        copy.vocab.directory = r.vocabularyDirectory
+        copy.train.output = directory.path.hasPrefix("/") ? directory.path : FileManager.default.currentDirectoryPath + "/" + directory.path
+        return copy
+    }
+
+    /// Keys outside train.* and decode.* whose values differ between two effective recipes.
+    private func recipeDifferences(saved: String, current: String) -> [String] {
+        func keyed(_ text: String) -> [String: String] {
+            var section = "", result: [String: String] = [:]
+            for line in text.split(separator: "\n") {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                guard let colon = trimmed.firstIndex(of: ":") else { continue }
+                let key = String(trimmed[..<colon]), value = String(trimmed[trimmed.index(after: colon)...])
+                if !line.hasPrefix(" ") { section = key }
+                if line.hasPrefix(" ") { result[section + "." + key] = value }
+            }
+            return result
+        }
+        let a = keyed(saved), b = keyed(current)
+        return Set(a.keys).union(b.keys).sorted().filter { key in
+            !key.hasPrefix("train.") && !key.hasPrefix("decode.") && key != "data.valid" && key != "data.test" && a[key] != b[key]
+        }
+    }
+
+    /// Reads, tokenizes and maps a parallel pair to ids, with a progress line.
+    private func encode(files: (String, String), source: TextPipeline, target: TextPipeline,
+                        sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary) throws -> (examples: [ParallelExample], lines: Int) {
+        let lines = try CorpusReader.readParallel(source: files.0, target: files.1)
+        var examples: [ParallelExample] = []
+        examples.reserveCapacity(lines.source.count)
+        let started = Date()
+        for i in lines.source.indices {
+            examples.append(ParallelExample(source: sourceVocabulary.ids(for: source.encode(lines.source[i])).map(Int32.init),
+                                            target: targetVocabulary.ids(for: target.encode(lines.target[i])).map(Int32.init)))
+            if i % 5000 == 4999 { Console.progress("reading \(files.0): \(i + 1) lines") }
+        }
+        Console.progress("read \(lines.source.count) pairs from \(files.0) and .\(recipe.data.target) in \(formatDuration(Date().timeIntervalSince(started)))")
+        Console.endProgress()
+        return (examples, lines.source.count)
+    }
+
+    private func installInterruptHandler() {
+        signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+    }
+}
+
+/// How training events look on stderr.
+struct TrainingDisplay {
+    let directory: ModelDirectory
+
+    func show(_ event: TrainingEvent) {
+        switch event {
+        case let .started(examples, filtered, batches, parameters, resumedAt):
+            Console.log("training on \(examples) pairs (\(filtered) longer than data.max_length left out), \(batches) batches per epoch, "
+                + "\(parameters) parameters" + (resumedAt.map { "; resuming at step \($0)" } ?? ""))
+        case let .progress(p):
+            var line = String(format: "step %d | epoch %d | loss %.3f | ppl %.2f | %.0f tok/s | lr %.2g | grad %.2f | %@",
+                              p.step, p.epoch + 1, p.loss, p.perplexity, p.targetTokensPerSecond, p.learningRate,
+                              p.gradientNorm, formatDuration(p.elapsedSeconds))
+            if let eta = p.etaSeconds { line += " | ETA " + formatDuration(eta) }
+            Console.progress(line)
+        case let .validation(v):
+            Console.endProgress()
+            var line = String(format: "validation at step %d: ppl %.2f, accuracy %.1f%%", v.step, v.perplexity, 100 * v.accuracy)
+            if let bleu = v.bleu { line += String(format: ", BLEU %.2f", bleu) }
+            Console.log(line + (v.isBest ? " (best so far)" : ""))
+        case let .checkpoint(path, step):
+            Console.log("saved step \(step) to \(path)")
+        case let .finished(reason, step):
+            Console.endProgress()
+            Console.log("stopped at step \(step): \(reason.rawValue)")
+        }
+    }
+
+    func finish(reason: StopReason, trainer: Trainer) {
+        Console.log("the model is in \(directory.path)")
+        Console.log("translate with: nmt translate --model \(directory.path) < input.txt > output.txt")
+        if reason == .interrupted { Console.log("continue training with: nmt train RECIPE --resume") }
     }
 }

@@ -1,1 +1,0 @@
-// The Decoding module. See ARCHITECTURE.md for what it owns.

@@ -1,0 +1,82 @@
+import Seq2SeqModel
+import Tokenization
+
+/// The translate pipeline (ARCHITECTURE.md): text → tokens → ids → search → ids → tokens → text.
+/// Lines are batched by source length and returned in input order; every input line gets an output.
+public final class Translator {
+    public let model: Seq2Seq
+    public let source: TextPipeline
+    public let target: TextPipeline
+    public let sourceVocabulary: Vocabulary
+    public let targetVocabulary: Vocabulary
+    public let options: SearchOptions
+    public let replaceUnknown: Bool
+    /// Sources longer than this (in subword tokens) are cut to it; the translation says so.
+    public let maxSourceTokens: Int
+
+    public struct Translation: Sendable {
+        public var text: String
+        /// Best first: `options.nBest` entries of (detokenized text, hypothesis).
+        public var nBest: [(text: String, hypothesis: Hypothesis)]
+        public var sourceTokens: [String]
+        public var targetTokens: [String]
+        /// Whether the source was cut to `maxSourceTokens`.
+        public var truncated: Bool
+    }
+
+    public init(model: Seq2Seq, source: TextPipeline, target: TextPipeline, sourceVocabulary: Vocabulary,
+                targetVocabulary: Vocabulary, options: SearchOptions, replaceUnknown: Bool = false, maxSourceTokens: Int = 400) throws {
+        try options.validate()
+        self.model = model; self.source = source; self.target = target
+        self.sourceVocabulary = sourceVocabulary; self.targetVocabulary = targetVocabulary
+        self.options = options; self.replaceUnknown = replaceUnknown; self.maxSourceTokens = maxSourceTokens
+    }
+
+    /// Translates `lines` in batches of `batchSize` sentences of similar length; output order = input order.
+    public func translate(_ lines: [String], batchSize: Int, progress: ((Int) -> Void)? = nil) throws -> [Translation] {
+        var tokens = lines.map { source.encode($0) }
+        let truncated = tokens.map { $0.count > maxSourceTokens }
+        for i in tokens.indices where truncated[i] { tokens[i] = Array(tokens[i].prefix(maxSourceTokens)) }
+        let ids = tokens.map { sourceVocabulary.ids(for: $0).map(Int32.init) }
+        var results = [Translation?](repeating: nil, count: lines.count)
+        // An empty line is a sentence whose translation is the empty line; it is not sent to search.
+        for i in ids.indices where ids[i].isEmpty {
+            results[i] = Translation(text: "", nBest: [("", Hypothesis(tokens: [], logProbability: 0, score: 0))],
+                                     sourceTokens: [], targetTokens: [], truncated: false)
+        }
+        let order = ids.indices.filter { !ids[$0].isEmpty }.sorted { (ids[$0].count, $0) < (ids[$1].count, $1) }
+        var done = 0
+        var start = 0
+        while start < order.count {
+            let chunk = Array(order[start..<min(start + max(batchSize, 1), order.count)])
+            let hypotheses = try search(chunk.map { ids[$0] })
+            for (k, index) in chunk.enumerated() {
+                results[index] = makeTranslation(hypotheses[k], sourceTokens: tokens[index], truncated: truncated[index])
+            }
+            start += chunk.count
+            done += chunk.count
+            progress?(done)
+        }
+        return results.map { $0! }
+    }
+
+    private func search(_ sources: [[Int32]]) throws -> [[Hypothesis]] {
+        let scorer = ModelScorer(model: model)
+        if options.beamSize == 1 && options.nBest == 1 && options.coverageWeight == 0 {
+            return try GreedySearch(options: options).search(scorer, sources: sources).map { [$0] }
+        }
+        return try BeamSearch(options: options).search(scorer, sources: sources)
+    }
+
+    private func makeTranslation(_ hypotheses: [Hypothesis], sourceTokens: [String], truncated: Bool) -> Translation {
+        let entries = hypotheses.map { hypothesis -> (text: String, hypothesis: Hypothesis, tokens: [String]) in
+            var words = targetVocabulary.tokens(for: hypothesis.tokens.map(Int.init))
+            if replaceUnknown, let attention = hypothesis.attention {
+                words = UnknownReplacement.apply(target: words, source: sourceTokens, attention: attention)
+            }
+            return (target.decode(words), hypothesis, words)
+        }
+        return Translation(text: entries.first?.text ?? "", nBest: entries.map { ($0.text, $0.hypothesis) },
+                           sourceTokens: sourceTokens, targetTokens: entries.first?.tokens ?? [], truncated: truncated)
+    }
+}

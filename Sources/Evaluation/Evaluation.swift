@@ -1,1 +1,0 @@
-// The Evaluation module. See ARCHITECTURE.md for what it owns.

@@ -1,0 +1,117 @@
+import TensorKernels
+
+/// A bidirectional LSTM encoder with N layers. Layer l reads the previous layer's `[S·B, 2H]` output
+/// (after dropout), layer 0 the source embeddings (after dropout). The top layer's output is the memory
+/// M `[S·B, 2H]`: forward state in columns 0..<H, backward state in H..<2H, zero at padding.
+public struct RecurrentEncoder: Sendable {
+    public let embedding: Embedding
+    public let layers: [(forward: LSTMLayer, backward: LSTMLayer)]
+    public let hidden: Int
+
+    static func shapes(_ c: ModelConfiguration) -> [(String, Int, Int)] {
+        var shapes: [(String, Int, Int)] = [("source.embedding", c.sourceVocabularySize, c.embedding)]
+        for l in 0..<c.encoderLayers {
+            let input = l == 0 ? c.embedding : 2 * c.encoderHidden
+            shapes += LSTMLayer.shapes(prefix: "encoder.\(l).forward", input: input, hidden: c.encoderHidden)
+            shapes += LSTMLayer.shapes(prefix: "encoder.\(l).backward", input: input, hidden: c.encoderHidden)
+        }
+        return shapes
+    }
+
+    init(store: ParameterStore, configuration c: ModelConfiguration) {
+        embedding = Embedding(table: store.view("source.embedding"))
+        layers = (0..<c.encoderLayers).map { l in
+            let input = l == 0 ? c.embedding : 2 * c.encoderHidden
+            return (LSTMLayer(store: store, prefix: "encoder.\(l).forward", input: input, hidden: c.encoderHidden, reverse: false),
+                    LSTMLayer(store: store, prefix: "encoder.\(l).backward", input: input, hidden: c.encoderHidden, reverse: true))
+        }
+        hidden = c.encoderHidden
+    }
+
+    public final class Cache {
+        let steps: Int, batch: Int
+        let ids: [Int32]
+        let mask: FloatBuffer  // [S·B]
+        var inputs: [FloatBuffer] = []  // per layer, [S·B, In] after dropout
+        var dropMasks: [[Float]?] = []  // per layer input
+        var outputs: [FloatBuffer] = []  // per layer, [S·B, 2H]
+        var caches: [(LSTMLayer.Cache, LSTMLayer.Cache)] = []
+        /// The top layer's final states, `[B, 2H]` each: [forward | backward].
+        public let finalH: FloatBuffer, finalC: FloatBuffer
+        /// The memory M `[S·B, 2H]`.
+        public var memory: FloatBuffer { outputs[outputs.count - 1] }
+
+        init(steps: Int, batch: Int, hidden: Int, ids: [Int32], lengths: [Int32]) {
+            self.steps = steps
+            self.batch = batch
+            self.ids = ids
+            mask = FloatBuffer(count: steps * batch)
+            for t in 0..<steps { for b in 0..<batch where t < Int(lengths[b]) { mask[t * batch + b] = 1 } }
+            finalH = FloatBuffer(count: batch * 2 * hidden)
+            finalC = FloatBuffer(count: batch * 2 * hidden)
+        }
+    }
+
+    /// - Parameters: ids: `[S·B]` time-major source ids; lengths: `[B]`; generator: for dropout (nil: no dropout)
+    public func forward(_ store: ParameterStore, ids: [Int32], lengths: [Int32], steps S: Int, batch B: Int,
+                        dropout: Float, generator: inout SeededGenerator?) -> Cache {
+        let H = hidden
+        let cache = Cache(steps: S, batch: B, hidden: H, ids: ids, lengths: lengths)
+        var input = FloatBuffer(count: S * B * embedding.table.columns)
+        embedding.forward(store, ids: ids, out: input.pointer)
+        for (l, layer) in layers.enumerated() {
+            let width = l == 0 ? embedding.table.columns : 2 * H
+            var mask: [Float]? = nil
+            if generator != nil, dropout > 0 {
+                mask = Dropout.makeMask(count: S * B * width, probability: dropout, generator: &generator!)
+                for i in 0..<mask!.count { input[i] *= mask![i] }
+            }
+            let output = FloatBuffer(count: S * B * 2 * H)
+            let f = layer.forward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask, h0: nil, c0: nil,
+                                          output: output.pointer, outputStride: 2 * H)
+            let r = layer.backward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask, h0: nil, c0: nil,
+                                           output: output.pointer + H, outputStride: 2 * H)
+            cache.inputs.append(input)
+            cache.dropMasks.append(mask)
+            cache.outputs.append(output)
+            cache.caches.append((f, r))
+            input = output
+        }
+        let (fh, fc) = layers.last!.forward.finalState(cache.caches.last!.0)
+        let (bh, bc) = layers.last!.backward.finalState(cache.caches.last!.1)
+        Rows.copy(fh, ldSource: H, into: cache.finalH.pointer, ldDestination: 2 * H, rows: B, columns: H)
+        Rows.copy(bh, ldSource: H, into: cache.finalH.pointer + H, ldDestination: 2 * H, rows: B, columns: H)
+        Rows.copy(fc, ldSource: H, into: cache.finalC.pointer, ldDestination: 2 * H, rows: B, columns: H)
+        Rows.copy(bc, ldSource: H, into: cache.finalC.pointer + H, ldDestination: 2 * H, rows: B, columns: H)
+        return cache
+    }
+
+    /// - Parameters: dMemory: `[S·B, 2H]`; dFinalH, dFinalC: `[B, 2H]`
+    public func backward(_ store: ParameterStore, cache: Cache, dMemory: FloatBuffer, dFinalH: FloatBuffer, dFinalC: FloatBuffer) {
+        let H = hidden, S = cache.steps, B = cache.batch
+        var dOutput = dMemory
+        let split = { (src: FloatBuffer, offset: Int) -> FloatBuffer in
+            let part = FloatBuffer(count: B * H)
+            Rows.copy(src.pointer + offset, ldSource: 2 * H, into: part.pointer, ldDestination: H, rows: B, columns: H)
+            return part
+        }
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            let width = l == 0 ? embedding.table.columns : 2 * H
+            let top = l == layers.count - 1
+            let (fh, fc, bh, bc) = top
+                ? (split(dFinalH, 0), split(dFinalC, 0), split(dFinalH, H), split(dFinalC, H))
+                : (FloatBuffer(count: B * H), FloatBuffer(count: B * H), FloatBuffer(count: B * H), FloatBuffer(count: B * H))
+            let dInput = FloatBuffer(count: S * B * width), dBackward = FloatBuffer(count: S * B * width)
+            layers[l].forward.backward(store, cache: cache.caches[l].0, x: cache.inputs[l].pointer, dOutput: dOutput.pointer,
+                                       dOutputStride: 2 * H, dhFinal: fh.pointer, dcFinal: fc.pointer, dx: dInput.pointer,
+                                       dh0: nil, dc0: nil)
+            layers[l].backward.backward(store, cache: cache.caches[l].1, x: cache.inputs[l].pointer,
+                                        dOutput: dOutput.pointer + H, dOutputStride: 2 * H, dhFinal: bh.pointer,
+                                        dcFinal: bc.pointer, dx: dBackward.pointer, dh0: nil, dc0: nil)
+            Rows.add(dBackward.pointer, into: dInput.pointer, count: S * B * width)
+            if let mask = cache.dropMasks[l] { for i in 0..<mask.count { dInput[i] *= mask[i] } }
+            dOutput = dInput
+        }
+        embedding.backward(store, ids: cache.ids, dOut: dOutput.pointer)
+    }
+}

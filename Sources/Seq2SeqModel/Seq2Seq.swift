@@ -1,0 +1,91 @@
+import TensorKernels
+
+/// The whole model: source embedding → bidirectional LSTM encoder → bridge → attention decoder → output
+/// layer. It reads no file, recipe or argv (ARCHITECTURE.md); all its parameters live in one store.
+public final class Seq2Seq: @unchecked Sendable {
+    public let configuration: ModelConfiguration
+    public let parameters: ParameterStore
+    let encoder: RecurrentEncoder
+    let bridge: Bridge
+    let decoder: AttentionDecoder
+
+    public static func parameterShapes(_ c: ModelConfiguration) -> [(String, Int, Int)] {
+        RecurrentEncoder.shapes(c) + Bridge.shapes(c) + AttentionDecoder.shapes(c)
+    }
+
+    /// A model with uniform initial weights in [−initScale, initScale] from `seed`.
+    public init(configuration c: ModelConfiguration, seed: UInt64, initScale: Float = 0.1) {
+        configuration = c
+        parameters = ParameterStore(shapes: Self.parameterShapes(c))
+        var generator = SeededGenerator(seed: seed)
+        parameters.initializeUniform(scale: initScale, generator: &generator)
+        encoder = RecurrentEncoder(store: parameters, configuration: c)
+        bridge = Bridge(store: parameters)
+        decoder = AttentionDecoder(store: parameters, configuration: c)
+    }
+
+    /// What a training forward pass keeps for backward.
+    public final class Cache {
+        let batch: Batch
+        let encoder: RecurrentEncoder.Cache
+        let decoder: AttentionDecoder.Cache
+        let h0: FloatBuffer, c0: FloatBuffer  // [B, D]
+        let dLogits: FloatBuffer  // [T·B, V] the gradient of the mean loss, written by forward
+        public let loss: Double  // summed label-smoothed loss
+        public let nll: Double  // summed negative log-likelihood (perplexity = exp(nll / tokens))
+        public let tokens: Int
+        public let correct: Int
+
+        init(batch: Batch, encoder: RecurrentEncoder.Cache, decoder: AttentionDecoder.Cache, h0: FloatBuffer, c0: FloatBuffer,
+             dLogits: FloatBuffer, result: (loss: Double, nll: Double, tokens: Int, correct: Int)) {
+            self.batch = batch; self.encoder = encoder; self.decoder = decoder; self.h0 = h0; self.c0 = c0
+            self.dLogits = dLogits
+            (loss, nll, tokens, correct) = result
+        }
+    }
+
+    /// Teacher-forced forward pass and loss. With a generator, dropout (and scheduled sampling when
+    /// `teacherForcing` < 1) are on; without one, the pass is deterministic evaluation.
+    /// The cache holds the gradient of loss/tokens with respect to the logits, ready for `backward`.
+    public func forward(_ batch: Batch, labelSmoothing: Float = 0, teacherForcing: Float = 1,
+                        generator: inout SeededGenerator?, computeGradient: Bool = true) -> Cache {
+        let c = configuration, B = batch.batchSize, S = batch.sourceSteps, T = batch.targetSteps, D = c.decoderHidden
+        let enc = encoder.forward(parameters, ids: batch.sourceIds, lengths: batch.sourceLengths, steps: S, batch: B,
+                                  dropout: c.dropout, generator: &generator)
+        let memory = decoder.attention.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
+        let h0 = FloatBuffer(count: B * D), c0 = FloatBuffer(count: B * D)
+        bridge.forward(parameters, batch: B, finalH: enc.finalH.pointer, finalC: enc.finalC.pointer, h0: h0.pointer, c0: c0.pointer)
+        let dec = decoder.forward(parameters, inputIds: batch.targetInput, steps: T, batch: B, memory: memory,
+                                  h0: h0.pointer, c0: c0.pointer, dropout: c.dropout, teacherForcing: teacherForcing,
+                                  generator: &generator)
+        let V = c.targetVocabularySize
+        let logits = FloatBuffer(count: T * B * V)
+        decoder.output.forward(parameters, rows: T * B, input: dec.aDropped.pointer, logits: logits.pointer)
+        let result = batch.targetOutput.withUnsafeBufferPointer { targets in
+            SoftmaxKernel.crossEntropy(rows: T * B, vocabulary: V, logits: logits.pointer, targets: targets.baseAddress!,
+                                       ignoreIndex: SpecialTokens.pad, smoothing: labelSmoothing,
+                                       scale: 1 / Float(max(batch.targetTokens, 1)), writeGradient: computeGradient)
+        }
+        return Cache(batch: batch, encoder: enc, decoder: dec, h0: h0, c0: c0, dLogits: logits, result: result)
+    }
+
+    /// Backward of the mean loss: accumulates into `parameters.gradients` (the trainer zeroes them).
+    /// The forward read in reverse, with the same names in the same order.
+    public func backward(_ cache: Cache) {
+        let c = configuration, B = cache.batch.batchSize, S = cache.batch.sourceSteps, T = cache.batch.targetSteps
+        let D = c.decoderHidden, H2 = 2 * c.encoderHidden
+        let dA = FloatBuffer(count: T * B * D)
+        decoder.output.backward(parameters, rows: T * B, input: cache.decoder.aDropped.pointer,
+                                dLogits: cache.dLogits.pointer, dInput: dA.pointer)
+        let dKeys = FloatBuffer(count: S * B * c.attentionSize), dMemory = FloatBuffer(count: S * B * H2)
+        let dh0 = FloatBuffer(count: B * D), dc0 = FloatBuffer(count: B * D)
+        decoder.backward(parameters, cache: cache.decoder, dADropped: dA, dKeys: dKeys, dMemory: dMemory,
+                         dh0: dh0.pointer, dc0: dc0.pointer)
+        decoder.attention.backwardKeys(parameters, memory: cache.decoder.memory, dKeys: dKeys, dValues: dMemory)
+        let dFinalH = FloatBuffer(count: B * H2), dFinalC = FloatBuffer(count: B * H2)
+        bridge.backward(parameters, batch: B, finalH: cache.encoder.finalH.pointer, finalC: cache.encoder.finalC.pointer,
+                        h0: cache.h0.pointer, dh0: dh0.pointer, dc0: dc0.pointer,
+                        dFinalH: dFinalH.pointer, dFinalC: dFinalC.pointer)
+        encoder.backward(parameters, cache: cache.encoder, dMemory: dMemory, dFinalH: dFinalH, dFinalC: dFinalC)
+    }
+}

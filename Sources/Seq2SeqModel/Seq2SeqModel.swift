@@ -1,1 +1,0 @@
-// The Seq2SeqModel module. See ARCHITECTURE.md for what it owns.

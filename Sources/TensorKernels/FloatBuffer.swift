@@ -1,0 +1,62 @@
+/// A fixed-size, 64-byte aligned, zero-initialised Float buffer: the storage of parameters, gradients
+/// and per-batch workspaces. A class so that a layer's cache can hand out raw pointers without copies;
+/// it is owned by one thread at a time.
+public final class FloatBuffer: @unchecked Sendable {
+    public let count: Int
+    public let pointer: UnsafeMutablePointer<Float>
+
+    public init(count: Int) {
+        precondition(count >= 0, "FloatBuffer count \(count) is negative")
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        pointer = raw.initializeMemory(as: Float.self, repeating: 0, count: max(count, 1))
+    }
+
+    public convenience init(_ values: [Float]) {
+        self.init(count: values.count)
+        values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: values.count) }
+    }
+
+    deinit { pointer.deallocate() }
+
+    public subscript(index: Int) -> Float {
+        get { pointer[index] }
+        set { pointer[index] = newValue }
+    }
+
+    public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+
+    public func zero() { pointer.update(repeating: 0, count: count) }
+
+    /// A pointer to row `row` of a row-major view with `columns` columns.
+    @inlinable public func row(_ row: Int, columns: Int) -> UnsafeMutablePointer<Float> { pointer + row * columns }
+}
+
+/// Small vectorisable helpers over raw rows.
+public enum Rows {
+    /// dst[j] += src[j] for j in 0..<n
+    @inlinable public static func add(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count n: Int) {
+        for j in 0..<n { dst[j] += src[j] }
+    }
+
+    /// bias[j] += Σ_r m[r, j] for an `[rows, n]` matrix with leading dimension `ld`.
+    @inlinable public static func addColumnSums(_ m: UnsafePointer<Float>, rows: Int, columns n: Int, ld: Int,
+                                                into bias: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows {
+            let row = m + r * ld
+            for j in 0..<n { bias[j] += row[j] }
+        }
+    }
+
+    /// Sets each of `rows` rows of `m` (leading dimension `ld`) to `bias`.
+    @inlinable public static func broadcast(_ bias: UnsafePointer<Float>, rows: Int, columns n: Int,
+                                            into m: UnsafeMutablePointer<Float>, ld: Int) {
+        for r in 0..<rows { (m + r * ld).update(from: bias, count: n) }
+    }
+
+    /// Copies an `[rows, n]` block between two leading dimensions.
+    @inlinable public static func copy(_ src: UnsafePointer<Float>, ldSource: Int, into dst: UnsafeMutablePointer<Float>,
+                                       ldDestination: Int, rows: Int, columns n: Int) {
+        for r in 0..<rows { (dst + r * ldDestination).update(from: src + r * ldSource, count: n) }
+    }
+}

@@ -1,0 +1,67 @@
+import CDNNL
+
+/// Matrix products through oneDNN's `dnnl_sgemm` (PLATFORM.md: it reaches the hardware's limit here).
+/// Row-major: C[M, N] = alpha · op(A)[M, K] · op(B)[K, N] + beta · C, where op transposes when asked.
+/// Call from one thread at a time: oneDNN threads internally with OpenMP.
+public enum GEMM {
+    /// - Parameters:
+    ///   - a: `[M, K]` (or `[K, M]` when `transposeA`), leading dimension `lda`
+    ///   - b: `[K, N]` (or `[N, K]` when `transposeB`), leading dimension `ldb`
+    ///   - c: `[M, N]`, leading dimension `ldc`
+    @inlinable
+    public static func multiply(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            // oneDNN leaves C untouched for K = 0; the mathematical answer is beta·C.
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            return
+        }
+        let status = dnnl_sgemm(transposeA ? 84 : 78, transposeB ? 84 : 78,  // 'T' : 'N'
+                                Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
+        precondition(status == dnnl_success, "dnnl_sgemm failed (status \(status.rawValue)) for M \(m) N \(n) K \(k)")
+    }
+
+    /// The simple triple loop the fast path is tested against (same arguments and meaning).
+    public static func referenceMultiply(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Double = 0
+                for p in 0..<k {
+                    let x = transposeA ? a[p * lda + i] : a[i * lda + p]
+                    let y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
+                    sum += Double(x) * Double(y)
+                }
+                c[i * ldc + j] = alpha * Float(sum) + (beta == 0 ? 0 : beta * c[i * ldc + j])
+            }
+        }
+    }
+}
+
+extension Matrix {
+    /// `self[M, N] = alpha · op(a) · op(b) + beta · self`, shapes checked.
+    public mutating func multiply(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
+                                  alpha: Float = 1, beta: Float = 0) {
+        let m = transposeA ? a.columns : a.rows, k = transposeA ? a.rows : a.columns
+        let kb = transposeB ? b.columns : b.rows, n = transposeB ? b.rows : b.columns
+        precondition(k == kb && m == rows && n == columns,
+                     "multiply: op(a) [\(m), \(k)] · op(b) [\(kb), \(n)] into [\(rows), \(columns)]")
+        let cols = columns
+        a.values.withUnsafeBufferPointer { pa in
+            b.values.withUnsafeBufferPointer { pb in
+                values.withUnsafeMutableBufferPointer { pc in
+                    GEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                  a: pa.baseAddress!, lda: a.columns, b: pb.baseAddress!, ldb: b.columns,
+                                  beta: beta, c: pc.baseAddress!, ldc: cols)
+                }
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The TensorKernels module. See ARCHITECTURE.md for what it owns.

@@ -1,1 +1,0 @@
-// The Training module. See ARCHITECTURE.md for what it owns.

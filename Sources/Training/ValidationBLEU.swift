@@ -1,0 +1,26 @@
+import Seq2SeqModel
+import Tokenization
+import Decoding
+import Evaluation
+
+/// Validation BLEU through the translate path itself: decode the validation sources, detokenize, and
+/// score with `Evaluation` against the raw reference lines (sacreBLEU's defaults).
+public struct ValidationBLEU {
+    public let sources: [String]
+    public let references: [String]
+    public let makeTranslator: (Seq2Seq) throws -> Translator
+    public let batchSize: Int
+
+    public init(sources: [String], references: [String], batchSize: Int, makeTranslator: @escaping (Seq2Seq) throws -> Translator) {
+        precondition(sources.count == references.count, "validation: \(sources.count) sources, \(references.count) references")
+        self.sources = sources
+        self.references = references
+        self.batchSize = batchSize
+        self.makeTranslator = makeTranslator
+    }
+
+    public func score(_ model: Seq2Seq) throws -> Double {
+        let hypotheses = try makeTranslator(model).translate(sources, batchSize: batchSize).map(\.text)
+        return BLEU.corpusScore(hypotheses: hypotheses, references: [references]).score
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+@testable import Evaluation
+
+/// Reading hypothesis and reference files as sacreBLEU's command line does, with clean errors.
+final class TextLinesTests: XCTestCase {
+    func testLinesSplitAtNewlinesAndLoseTrailingWhitespace() throws {
+        let data = Data("one  \ntwo\r\n\nthree\u{A0}\u{3000}\nlast".utf8)
+        XCTAssertEqual(try TextLines.lines(of: data, path: "x"), ["one", "two", "", "three", "last"])
+        XCTAssertEqual(try TextLines.lines(of: Data("a\n".utf8), path: "x"), ["a"])
+        XCTAssertEqual(try TextLines.lines(of: Data("\n".utf8), path: "x"), [""])
+        XCTAssertEqual(try TextLines.lines(of: Data(), path: "x"), [])
+    }
+
+    func testInvalidUTF8NamesTheFileAndLine() {
+        let data = Data([0x61, 0x0A, 0x62, 0x0A, 0x63, 0xFF, 0x0A, 0x64])
+        XCTAssertThrowsError(try TextLines.lines(of: data, path: "hyp.txt")) { error in
+            XCTAssertEqual(error as? EvaluationError, .invalidUTF8(path: "hyp.txt", line: 3))
+            XCTAssertTrue("\(error)".contains("hyp.txt, line 3"), "\(error)")
+        }
+    }
+
+    func testMissingFileAndDirectoryAreUnreadable() {
+        XCTAssertThrowsError(try TextLines.read(path: "/nonexistent/ref.de")) { error in
+            XCTAssertEqual(error as? EvaluationError, .unreadableFile(path: "/nonexistent/ref.de", reason: "no such file"))
+        }
+        let directory = FileManager.default.temporaryDirectory.path
+        XCTAssertThrowsError(try TextLines.read(path: directory)) { error in
+            XCTAssertEqual(error as? EvaluationError, .unreadableFile(path: directory, reason: "it is a directory"))
+        }
+    }
+
+    func testLineCountMismatchNamesBothFilesAndCounts() {
+        let message = EvaluationError.lineCountMismatch(hypothesisPath: "hyp.de", hypothesisLines: 9,
+                                                        referencePath: "ref.de", referenceLines: 10).description
+        for part in ["hyp.de", "9", "ref.de", "10"] { XCTAssertTrue(message.contains(part), message) }
+    }
+}
+
+/// Loading hypotheses and references for `nmt bleu`, and the JSON it prints.
+final class ScoringInputTests: XCTestCase {
+    private func temporaryFile(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("eval-\(UUID().uuidString).txt")
+        try Data(text.utf8).write(to: url)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url.path
+    }
+
+    func testLoadsAlignedFilesAndKeepsEmptyLines() throws {
+        let hypotheses = try temporaryFile("the cat\n\nend  \n")
+        let first = try temporaryFile("the cat sat\nsomething\nend\n")
+        let second = try temporaryFile("a cat\n\nthe end")
+        let input = try ScoringInput.load(hypothesisPath: hypotheses, referencePaths: [first, second])
+        XCTAssertEqual(input.hypotheses, ["the cat", "", "end"])
+        XCTAssertEqual(input.references, [["the cat sat", "something", "end"], ["a cat", "", "the end"]])
+    }
+
+    func testMismatchedLineCountsNameBothFilesAndCounts() throws {
+        let hypotheses = try temporaryFile("a\nb\n")
+        let reference = try temporaryFile("a\nb\nc\n")
+        XCTAssertThrowsError(try ScoringInput.load(hypothesisPath: hypotheses, referencePaths: [reference])) { error in
+            XCTAssertEqual(error as? EvaluationError, .lineCountMismatch(hypothesisPath: hypotheses, hypothesisLines: 2,
+                                                                         referencePath: reference, referenceLines: 3))
+        }
+    }
+
+    func testNoHypothesisLineIsAnError() throws {
+        let empty = try temporaryFile("")
+        XCTAssertThrowsError(try ScoringInput.load(hypothesisPath: empty, referencePaths: [empty])) { error in
+            XCTAssertEqual(error as? EvaluationError, .noSentences(path: empty))
+        }
+    }
+
+    func testJSONCarriesSacreBLEUsKeysAndTheExactNumbers() throws {
+        let score = BLEU.corpusScore(hypotheses: ["a b c d"], references: [["a b c d e f g h"]])
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(score.json(width: 2).utf8)) as? [String: Any])
+        XCTAssertEqual(object["name"] as? String, "BLEU")
+        XCTAssertEqual(object["score"] as? Double, 36.79)
+        XCTAssertEqual(object["tok"] as? String, "13a")
+        XCTAssertEqual(object["hyp_len"] as? Int, 4)
+        XCTAssertEqual(try XCTUnwrap(object["exact_score"] as? Double), score.score, accuracy: 1e-12)
+        let chrf = CHRF.corpusScore(hypotheses: ["\"quoted\"\t"], references: [["quoted"]])
+        let chrfObject = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(chrf.json().utf8)) as? [String: Any])
+        XCTAssertEqual(chrfObject["nc"] as? String, "6")
+        XCTAssertEqual(JSONText.string("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\u0001\"")
+    }
+}

@@ -1,0 +1,69 @@
+import XCTest
+import Seq2SeqModel
+import TensorKernels
+import TestSupport
+
+final class InferenceTests: XCTestCase {
+    /// Step-by-step decoding along the gold prefix scores each target exactly as the teacher-forced pass.
+    func testIncrementalStepsReproduceTeacherForcedLogLikelihood() {
+        let model = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(), seed: 8, initScale: 0.5)
+        let sources: [[Int32]] = [[4, 5, 6, 4], [5, 6], [6], []]
+        let targets: [[Int32]] = [[4, 6], [5, 5, 6], [6], [5]]
+        var generator: SeededGenerator? = nil
+        let nll = model.forward(Batch(sources: sources, targets: targets), generator: &generator, computeGradient: false).nll
+        var state = model.start(sources: sources)
+        var previous = [Int32](repeating: 2, count: 4)
+        var total = 0.0
+        let V = model.configuration.targetVocabularySize
+        for t in 0...3 {
+            let (logProbabilities, attention, next) = model.step(state, previous: previous, sentences: [0, 1, 2, 3])
+            for b in 0..<4 {
+                let gold: Int32? = t < targets[b].count ? targets[b][t] : (t == targets[b].count ? 3 : nil)
+                if let gold { total -= Double(logProbabilities[b * V + Int(gold)]) }
+                let rowSum = (0..<V).reduce(Float(0)) { $0 + FastMath.exp(logProbabilities[b * V + $1]) }
+                XCTAssertEqual(rowSum, 1, accuracy: 1e-4)
+                let width = state.sourceSteps
+                let weights = attention[(b * width)..<((b + 1) * width)]
+                XCTAssertEqual(weights.reduce(0, +), sources[b].isEmpty ? 0 : 1, accuracy: 1e-5)
+                XCTAssertTrue(weights.dropFirst(sources[b].count).allSatisfy { $0 == 0 }, "padding gets zero attention")
+                previous[b] = gold ?? 3
+            }
+            state = next
+        }
+        XCTAssertEqual(total, nll, accuracy: 1e-4 * nll)
+    }
+
+    /// Reordering rows duplicates and drops hypotheses: a duplicated row scores like its original.
+    func testReorderDuplicatesRows() {
+        let model = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(), seed: 9, initScale: 0.5)
+        let state = model.start(sources: [[4, 5], [6]])
+        let first = model.step(state, previous: [2, 2], sentences: [0, 1])
+        let reordered = model.reorder(first.next, rows: [1, 1, 0])
+        let second = model.step(reordered, previous: [4, 4, 5], sentences: [1, 1, 0])
+        let V = model.configuration.targetVocabularySize
+        XCTAssertEqual(Array(second.logProbabilities[0..<V]), Array(second.logProbabilities[V..<(2 * V)]))
+        let direct = model.step(first.next, previous: [5, 4], sentences: [0, 1])
+        XCTAssertEqual(Array(second.logProbabilities[(2 * V)..<(3 * V)]), Array(direct.logProbabilities[0..<V]))
+    }
+
+    func testCheckpointRoundTripAndShapeMismatch() throws {
+        let model = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(), seed: 10)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("model.safetensors").path
+        try model.save(to: path, metadata: ["step": "12"])
+        let (loaded, metadata) = try Seq2Seq.load(path: path)
+        XCTAssertEqual(loaded.parameters.values.array, model.parameters.values.array)
+        XCTAssertEqual(loaded.configuration, model.configuration)
+        XCTAssertEqual(metadata["step"], "12")
+        var other = ModelGradientTests.tinyConfiguration()
+        other.targetVocabularySize = 9
+        XCTAssertThrowsError(try Seq2Seq(configuration: other, seed: 1).loadWeights(try SafeTensors.read(path: path), path: path)) { error in
+            XCTAssertTrue("\(error)".contains("target.embedding"), "\(error)")
+        }
+        XCTAssertThrowsError(try Seq2Seq.load(path: dir.appendingPathComponent("none").path)) { error in
+            XCTAssertTrue("\(error)".contains("nmt train"), "\(error)")
+        }
+    }
+}

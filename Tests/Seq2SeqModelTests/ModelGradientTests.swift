@@ -1,0 +1,118 @@
+import XCTest
+import Seq2SeqModel
+import TensorKernels
+import TestSupport
+
+/// Finite-difference checks of the whole model's backward pass (STYLE.md habit 2): tiny dimensions,
+/// a 3-sentence padded batch, every parameter tensor sampled.
+final class ModelGradientTests: XCTestCase {
+    static func tinyConfiguration(dropout: Float = 0, layers: Int = 1, inputFeeding: Bool = true, tied: Bool = false) -> ModelConfiguration {
+        ModelConfiguration(sourceVocabularySize: 7, targetVocabularySize: 7, embedding: tied ? 5 : 3, encoderHidden: 4,
+                           encoderLayers: layers, decoderHidden: 5, attentionSize: 3, inputFeeding: inputFeeding,
+                           tieEmbeddings: tied, dropout: dropout)
+    }
+
+    /// Three sentences of different lengths, so both sides have padding.
+    static let batch = Batch(sources: [[4, 5, 6, 4], [5, 6], [6]], targets: [[4, 6], [5, 5, 6], [6]])
+
+    /// Summed loss for the current parameters; dropout (if any) replays the same masks every call.
+    private func summedLoss(_ model: Seq2Seq, smoothing: Float, teacherForcing: Float = 1) -> Double {
+        var generator: SeededGenerator? = model.configuration.dropout > 0 || teacherForcing < 1 ? SeededGenerator(seed: 99) : nil
+        return model.forward(Self.batch, labelSmoothing: smoothing, teacherForcing: teacherForcing, generator: &generator,
+                             computeGradient: false).loss
+    }
+
+    private func checkEveryParameter(_ model: Seq2Seq, smoothing: Float, teacherForcing: Float = 1,
+                                     file: StaticString = #filePath, line: UInt = #line) {
+        var generator: SeededGenerator? = model.configuration.dropout > 0 || teacherForcing < 1 ? SeededGenerator(seed: 99) : nil
+        model.parameters.zeroGradients()
+        let cache = model.forward(Self.batch, labelSmoothing: smoothing, teacherForcing: teacherForcing, generator: &generator)
+        model.backward(cache)
+        let tokens = Float(cache.tokens)
+        let store = model.parameters
+        for view in store.views {
+            var numeric: [Int: Double] = [:]
+            let indices = GradientCheck.sampleIndices(count: view.count, maximum: 12, seed: UInt64(view.offset + 1))
+            for i in Set(indices) {
+                let at = view.offset + i, saved = store.values[at], epsilon: Float = 1e-2
+                store.values[at] = saved + epsilon
+                let plus = summedLoss(model, smoothing: smoothing, teacherForcing: teacherForcing)
+                store.values[at] = saved - epsilon
+                let minus = summedLoss(model, smoothing: smoothing, teacherForcing: teacherForcing)
+                store.values[at] = saved
+                numeric[i] = (plus - minus) / Double(2 * epsilon)
+            }
+            let analytic = (0..<view.count).map { store.gradients[view.offset + $0] * tokens }
+            GradientCheck.assertClose(analytic: analytic, numeric: numeric, relative: 3e-2, absolute: 3e-4, view.name,
+                                      file: file, line: line)
+        }
+    }
+
+    func testWholeModelGradientMatchesFiniteDifferences() {
+        checkEveryParameter(Seq2Seq(configuration: Self.tinyConfiguration(), seed: 1, initScale: 0.5), smoothing: 0.1)
+    }
+
+    func testWholeModelGradientWithDropoutTwoLayersAndTiedEmbeddings() {
+        let model = Seq2Seq(configuration: Self.tinyConfiguration(dropout: 0.3, layers: 2, tied: true), seed: 2, initScale: 0.5)
+        checkEveryParameter(model, smoothing: 0)
+    }
+
+    func testWholeModelGradientWithoutInputFeeding() {
+        checkEveryParameter(Seq2Seq(configuration: Self.tinyConfiguration(inputFeeding: false), seed: 3, initScale: 0.5), smoothing: 0)
+    }
+
+    func testScheduledSamplingGradientMatchesFiniteDifferences() {
+        checkEveryParameter(Seq2Seq(configuration: Self.tinyConfiguration(), seed: 4, initScale: 0.5), smoothing: 0,
+                            teacherForcing: 0.5)
+    }
+
+    /// Padding ids never receive gradient: their embedding rows stay exactly zero.
+    func testPaddingGetsExactlyZeroGradient() {
+        let model = Seq2Seq(configuration: Self.tinyConfiguration(), seed: 5, initScale: 0.5)
+        var generator: SeededGenerator? = nil
+        model.parameters.zeroGradients()
+        model.backward(model.forward(Self.batch, generator: &generator))
+        for name in ["source.embedding", "target.embedding"] {
+            let view = model.parameters.view(name)
+            let padRow = (0..<view.columns).map { model.parameters.gradients[view.offset + $0] }
+            XCTAssertEqual(padRow, [Float](repeating: 0, count: view.columns), "\(name) row <pad>")
+            let used = (0..<view.columns).map { model.parameters.gradients[view.offset + 6 * view.columns + $0] }
+            XCTAssertNotEqual(used, [Float](repeating: 0, count: view.columns), "\(name) row 6 is used and must get gradient")
+        }
+    }
+
+    /// Backward accumulates: calling it twice doubles every gradient.
+    func testBackwardAccumulates() {
+        let model = Seq2Seq(configuration: Self.tinyConfiguration(), seed: 6, initScale: 0.5)
+        var generator: SeededGenerator? = nil
+        let cache = model.forward(Self.batch, generator: &generator)
+        model.parameters.zeroGradients()
+        model.backward(cache)
+        let once = model.parameters.gradients.array
+        model.backward(cache)
+        let twice = model.parameters.gradients.array
+        for i in once.indices { XCTAssertEqual(twice[i], 2 * once[i], accuracy: 1e-6 * max(1, abs(once[i]))) }
+    }
+
+    /// A padded batch gives each sentence the loss it gets alone.
+    func testPaddedBatchEqualsEachSentenceAlone() {
+        let model = Seq2Seq(configuration: Self.tinyConfiguration(), seed: 7, initScale: 0.5)
+        var generator: SeededGenerator? = nil
+        let together = model.forward(Self.batch, generator: &generator, computeGradient: false).loss
+        let sources: [[Int32]] = [[4, 5, 6, 4], [5, 6], [6]], targets: [[Int32]] = [[4, 6], [5, 5, 6], [6]]
+        var alone = 0.0
+        for i in 0..<3 {
+            alone += model.forward(Batch(sources: [sources[i]], targets: [targets[i]]), generator: &generator,
+                                   computeGradient: false).loss
+        }
+        XCTAssertEqual(together, alone, accuracy: 1e-4 * abs(alone))
+    }
+
+    func testSameSeedGivesTheSameWeightsBitForBit() {
+        let a = Seq2Seq(configuration: Self.tinyConfiguration(), seed: 42)
+        let b = Seq2Seq(configuration: Self.tinyConfiguration(), seed: 42)
+        let c = Seq2Seq(configuration: Self.tinyConfiguration(), seed: 43)
+        XCTAssertEqual(a.parameters.values.array, b.parameters.values.array)
+        XCTAssertNotEqual(a.parameters.values.array, c.parameters.values.array)
+    }
+}

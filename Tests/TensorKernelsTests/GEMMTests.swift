@@ -1,0 +1,50 @@
+import XCTest
+import TensorKernels
+import TestSupport
+
+final class GEMMTests: XCTestCase {
+    /// oneDNN against the triple loop on odd shapes, every transpose combination, alpha and beta.
+    func testGEMMMatchesTheReferenceLoopOnOddShapes() {
+        var generator = SeededGenerator(seed: 11)
+        for (m, n, k) in [(1, 1, 1), (3, 5, 7), (17, 1, 33), (1, 29, 13), (31, 37, 41), (64, 65, 3)] {
+            for transposeA in [false, true] {
+                for transposeB in [false, true] {
+                    let a = (0..<(m * k)).map { _ in generator.nextUniform(in: -1...1) }
+                    let b = (0..<(k * n)).map { _ in generator.nextUniform(in: -1...1) }
+                    let start = (0..<(m * n)).map { _ in generator.nextUniform(in: -1...1) }
+                    var fast = start, slow = start
+                    let lda = transposeA ? m : k, ldb = transposeB ? k : n
+                    a.withUnsafeBufferPointer { pa in
+                        b.withUnsafeBufferPointer { pb in
+                            fast.withUnsafeMutableBufferPointer { pc in
+                                GEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5,
+                                              a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
+                                              beta: 0.25, c: pc.baseAddress!, ldc: n)
+                            }
+                            slow.withUnsafeMutableBufferPointer { pc in
+                                GEMM.referenceMultiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5,
+                                                       a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
+                                                       beta: 0.25, c: pc.baseAddress!, ldc: n)
+                            }
+                        }
+                    }
+                    for i in 0..<(m * n) where abs(fast[i] - slow[i]) > 1e-4 * Float(k) {
+                        return XCTFail("M \(m) N \(n) K \(k) tA \(transposeA) tB \(transposeB): [\(i)] \(fast[i]) vs \(slow[i])")
+                    }
+                }
+            }
+        }
+    }
+
+    func testMatrixMultiplyChecksShapesAndComputesTheProduct() {
+        let a = Matrix(rows: 2, columns: 3, values: [1, 2, 3, 4, 5, 6])
+        let b = Matrix(rows: 3, columns: 2, values: [7, 8, 9, 10, 11, 12])
+        var c = Matrix(rows: 2, columns: 2)
+        c.multiply(a, b)
+        XCTAssertEqual(c.values, [58, 64, 139, 154])
+        var d = Matrix(rows: 3, columns: 3)
+        d.multiply(a, a, transposeA: true)  // aᵀa
+        XCTAssertEqual(d[0, 0], 17)
+        XCTAssertEqual(d[2, 1], 3 * 2 + 6 * 5)
+    }
+}
