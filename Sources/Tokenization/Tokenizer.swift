@@ -54,7 +54,7 @@ public final class Tokenizer {
         var output: [UInt8] = []
         var previousJoinsRight = true  // nothing before the first token
         for token in tokens {
-            let done = token.utf8.withContiguousStorageIfAvailable {
+            let done: Void? = token.utf8.withContiguousStorageIfAvailable {
                 TokenJoining.append($0, to: &output, previousJoinsRight: &previousJoinsRight)
             }
             if done == nil {
