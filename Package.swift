@@ -38,6 +38,9 @@ let package = Package(
 
         // Writes the shipped corpora (corpora/reverse, corpora/toy-en-de): `swift run make-corpora`.
         .executableTarget(name: "make-corpora", path: "Tools/make-corpora"),
+        // Tokenizer and BPE timings for BENCHMARKS.md: `swift run -c release tokenization-bench FILE [FILE2]`.
+        .executableTarget(name: "tokenization-bench", dependencies: ["Tokenization"], path: "Tools/tokenization-bench",
+                          exclude: ["compare.py"]),
 
         .target(name: "TestSupport", dependencies: ["TensorKernels"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorKernelsTests", dependencies: ["TensorKernels", "TestSupport"]),

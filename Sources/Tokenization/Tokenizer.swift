@@ -51,17 +51,19 @@ public final class Tokenizer {
     /// The text that `tokens` stand for: the exact inverse of `tokenize` (see `TokenMarkers`). Tokens are
     /// separated by one space unless a joiner sits between them or one of them is a whitespace token.
     public static func detokenize<Tokens: Sequence>(_ tokens: Tokens) -> String where Tokens.Element: StringProtocol {
-        var output = ""
+        var output: [UInt8] = []
         var previousJoinsRight = true  // nothing before the first token
         for token in tokens {
-            let parts = TokenMarkers.parts(of: String(token))
-            var piece = ""
-            let isWhitespace = TokenMarkers.unescape(parts.core, into: &piece)
-            if !(previousJoinsRight || parts.prefixJoiner || isWhitespace) { output += " " }
-            output += piece
-            previousJoinsRight = parts.suffixJoiner || isWhitespace
+            let done: Void? = token.utf8.withContiguousStorageIfAvailable {
+                TokenJoining.append($0, to: &output, previousJoinsRight: &previousJoinsRight)
+            }
+            if done == nil {
+                Array(token.utf8).withUnsafeBufferPointer {
+                    TokenJoining.append($0, to: &output, previousJoinsRight: &previousJoinsRight)
+                }
+            }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Same as the static `detokenize`, for convenience on an instance.
@@ -179,5 +181,82 @@ struct TokenSequenceBuilder {
         }
         tokens.append(String(decoding: scratch, as: UTF8.self))
         gapStart = gapEnd
+    }
+}
+
+/// Detokenization on UTF-8 bytes: the marks of `TokenMarkers`, read without building Characters.
+enum TokenJoining {
+    /// Appends the text of one token, with a space before it unless a joiner or whitespace token says not.
+    static func append(_ b: UnsafeBufferPointer<UInt8>, to output: inout [UInt8], previousJoinsRight: inout Bool) {
+        var start = 0
+        var end = b.count
+        let prefix = isJoiner(b, at: 0, end: end)
+        if prefix { start = 3 }
+        var suffix = start == end && prefix  // a token made only of joiners joins on both sides
+        if !suffix && end - start >= 3 && isJoiner(b, at: end - 3, end: end) {
+            suffix = true
+            end -= 3
+        }
+        var hasEscape = false
+        var i = start
+        while i + 2 < end {
+            if b[i] == 0xEF && b[i + 1] == 0xBF && b[i + 2] == 0xAE {
+                hasEscape = true
+                break
+            }
+            i += 1
+        }
+        if !hasEscape {
+            if !(previousJoinsRight || prefix) { output.append(0x20) }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<end]))
+            previousJoinsRight = suffix
+            return
+        }
+        var text: [UInt8] = []
+        let isWhitespace = unescape(UnsafeBufferPointer(rebasing: b[start..<end]), into: &text)
+        if !(previousJoinsRight || prefix || isWhitespace) { output.append(0x20) }
+        output.append(contentsOf: text)
+        previousJoinsRight = suffix || isWhitespace
+    }
+
+    @inline(__always)
+    static func isJoiner(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Bool {
+        i + 3 <= end && b[i] == 0xEF && b[i + 1] == 0xBF && b[i + 2] == 0xAD
+    }
+
+    /// Escapes `￮XXXX` (uppercase hex) become their characters; anything else is copied. Returns whether
+    /// the core is a whitespace token (only escapes of whitespace characters).
+    static func unescape(_ b: UnsafeBufferPointer<UInt8>, into text: inout [UInt8]) -> Bool {
+        var allWhitespace = b.count > 0
+        var i = 0
+        while i < b.count {
+            if i + 7 <= b.count, b[i] == 0xEF, b[i + 1] == 0xBF, b[i + 2] == 0xAE, let value = hexValue(b, at: i + 3),
+               let scalar = Unicode.Scalar(value) {
+                text.append(contentsOf: String(scalar).utf8)
+                if !WhiteSpace.contains(value) { allWhitespace = false }
+                i += 7
+            } else {
+                text.append(b[i])
+                allWhitespace = false
+                i += 1
+            }
+        }
+        return allWhitespace
+    }
+
+    /// The value of four uppercase hex digits at `i`.
+    private static func hexValue(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> UInt32? {
+        var value: UInt32 = 0
+        for k in 0..<4 {
+            let c = b[i + k]
+            let digit: UInt8
+            switch c {
+            case 0x30...0x39: digit = c - 0x30
+            case 0x41...0x46: digit = c - 0x41 + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 }

@@ -1,6 +1,8 @@
+internal import CICU
+
 /// Unicode's White_Space property (25 code points), tested on UTF-8 without calling ICU.
 /// `WhiteSpaceTests` checks this list against ICU's `u_isUWhiteSpace` for every code point.
-enum WhiteSpace {
+@_spi(Testing) public enum WhiteSpace {
     /// Whether code point `c` is White_Space.
     @inline(__always)
     static func contains(_ c: UInt32) -> Bool {
@@ -37,5 +39,12 @@ enum WhiteSpace {
         }
         let length = b0 < 0xE0 ? 2 : (b0 < 0xF0 ? 3 : 4)
         return (false, length)
+    }
+
+    /// Code points where `contains` and ICU's `u_isUWhiteSpace` disagree; empty when the list is right.
+    /// (SPI for the tests: a test file cannot `@testable import` this module, because the tests import
+    /// Foundation and this module's internal import of ICU would then clash with Foundation's ICU.)
+    public static func disagreementsWithICU() -> [UInt32] {
+        (0...UInt32(0x10FFFF)).filter { contains($0) != (cicu_is_white_space(Int32($0)) != 0) }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import Recipes
 import Tokenization
+import Training
 
 /// Which side of a parallel corpus: the recipe's `data.source` or `data.target` language.
 enum CorpusSide: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -38,6 +40,18 @@ enum RecipeTokenization {
         try TextPipeline(options: options(recipe), mergesPath: mergesPath(recipe, side: side))
     }
 
+    /// The text pipeline of one side of a trained model directory: its effective recipe's settings and
+    /// the merges `train` copied beside it (none when the model has no BPE).
+    static func pipeline(modelDirectory path: String, side: CorpusSide) throws -> TextPipeline {
+        let directory = ModelDirectory(path: path)
+        guard FileManager.default.fileExists(atPath: directory.recipe) else {
+            throw CLIError.message("no model directory at \(path) (\(directory.recipe) is missing); train one with `nmt train RECIPE`")
+        }
+        let recipe = try RecipeLoader.load(path: directory.recipe)
+        let merges = directory.merges(source: side == .source)
+        return try TextPipeline(options: options(recipe), mergesPath: FileManager.default.fileExists(atPath: merges) ? merges : nil)
+    }
+
     /// The vocabulary of one side, as `nmt build-vocab RECIPE` wrote it.
     static func vocabulary(_ recipe: Recipe, side: CorpusSide) throws -> Vocabulary {
         try Vocabulary.load(path: vocabularyPath(recipe, side: side))
@@ -58,17 +72,22 @@ struct TokenizerFlags: ParsableArguments {
     @Option(help: "Take the settings (normalization, lowercase, BPE merges) from this recipe instead.")
     var recipe: String?
 
-    @Option(help: "With --recipe: which side's settings, source or target.")
+    @Option(help: "Take the settings and BPE merges from this trained model directory instead.")
+    var model: String?
+
+    @Option(help: "With --recipe or --model: which side's settings, source or target.")
     var side: CorpusSide?
 
     func validate() throws {
-        if recipe != nil {
-            guard side != nil else { throw ValidationError("--recipe needs --side source|target") }
+        if recipe != nil || model != nil {
+            let flag = recipe != nil ? "--recipe" : "--model"
+            guard recipe == nil || model == nil else { throw ValidationError("give --recipe or --model, not both") }
+            guard side != nil else { throw ValidationError("\(flag) needs --side source|target") }
             guard bpe == nil, !lowercase, normalization == nil else {
-                throw ValidationError("--recipe takes its settings from the recipe; leave out --bpe, --lowercase and --normalization")
+                throw ValidationError("\(flag) brings its own settings; leave out --bpe, --lowercase and --normalization")
             }
         } else if side != nil {
-            throw ValidationError("--side only applies with --recipe")
+            throw ValidationError("--side only applies with --recipe or --model")
         }
     }
 
@@ -76,6 +95,9 @@ struct TokenizerFlags: ParsableArguments {
     func pipeline() throws -> TextPipeline {
         if let recipe, let side {
             return try RecipeTokenization.pipeline(RecipeLoader.load(path: recipe), side: side)
+        }
+        if let model, let side {
+            return try RecipeTokenization.pipeline(modelDirectory: model, side: side)
         }
         let options = TokenizerOptions(normalization: normalization ?? .nfc, lowercase: lowercase)
         return try TextPipeline(options: options, mergesPath: bpe)

@@ -14,6 +14,7 @@ struct Tokenize: ParsableCommand {
               nmt tokenize < corpus.en > corpus.tok.en
               nmt tokenize --bpe vocab/en.merges --lowercase < corpus.en
               nmt tokenize --recipe recipes/tiny.yaml --side source < input.txt
+              nmt tokenize --model models/tiny --side source < input.txt
             """)
 
     @OptionGroup var flags: TokenizerFlags
