@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Evaluation
 
@@ -82,7 +85,16 @@ struct Bleu: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if input == nil, isatty(0) != 0 {
+                Console.log("reading hypotheses from standard input (end with Ctrl-D), or pass --input FILE")
+            }
             let texts = try ScoringInput.load(hypothesisPath: input, referencePaths: references)
+            // sacreBLEU's hint: BLEU expects detokenized text, and " ." endings suggest it is not.
+            let tokenizedLooking = texts.hypotheses.lazy.filter { $0.hasSuffix(" .") }.count
+            if bleu, tokenizedLooking >= 100 {
+                Console.log("warning: \(tokenizedLooking) hypothesis lines end in a tokenized period (' .'); "
+                    + "BLEU expects detokenized text, so detokenize the hypotheses or the score may be low")
+            }
             let decimals = width ?? (scoreOnly ? 4 : 1)
             let bleuOptions = BLEUOptions(tokenizer: tokenize, smoothing: BLEUSmoothing(name: smooth, value: smoothValue)!,
                                           lowercase: lowercase, effectiveOrder: sentence)
