@@ -26,7 +26,7 @@ struct Bleu: ParsableCommand {
         that matches nothing (its hypothesis still counts in hyp_len and the precisions' totals); for chrF \
         that sentence adds nothing. An empty hypothesis line is a hypothesis of length 0. Unlike sacreBLEU, \
         a tab in a hypothesis read from standard input is part of the text (sacreBLEU would read tab-separated \
-        columns as several systems).
+        columns as several systems). The default output is text here, JSON in sacreBLEU.
         """)
 
     @Argument(help: "Reference file(s), line-aligned with the hypotheses.")
@@ -35,7 +35,7 @@ struct Bleu: ParsableCommand {
     @Option(name: [.short, .long], help: "Hypothesis file (default: standard input).")
     var input: String?
 
-    @Flag(inversion: .prefixedNo, help: "Report BLEU.")
+    @Flag(inversion: .prefixedNo, help: "Report BLEU (--no-bleu --chrf reports chrF alone).")
     var bleu = true
 
     @Flag(help: "Also report chrF (character 6-grams, beta 2, whitespace removed).")
@@ -44,7 +44,7 @@ struct Bleu: ParsableCommand {
     @Option(help: "chrF word n-gram order: 0 is chrF, 2 is chrF++ (0...4).")
     var chrfWordOrder = 0
 
-    @Option(help: "BLEU tokenizer: \(BLEUTokenizer.allCases.map(\.name).joined(separator: ", ")).")
+    @Option(help: "BLEU tokenizer: 13a (mteval-v13a, WMT's), intl (mteval-v14), char or none.")
     var tokenize: BLEUTokenizer = .thirteenA
 
     @Option(help: "BLEU smoothing: \(BLEUSmoothing.names.joined(separator: ", ")).")
