@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Evaluation
 
@@ -23,7 +26,7 @@ struct Bleu: ParsableCommand {
         that matches nothing (its hypothesis still counts in hyp_len and the precisions' totals); for chrF \
         that sentence adds nothing. An empty hypothesis line is a hypothesis of length 0. Unlike sacreBLEU, \
         a tab in a hypothesis read from standard input is part of the text (sacreBLEU would read tab-separated \
-        columns as several systems).
+        columns as several systems). The default output is text here, JSON in sacreBLEU.
         """)
 
     @Argument(help: "Reference file(s), line-aligned with the hypotheses.")
@@ -32,7 +35,7 @@ struct Bleu: ParsableCommand {
     @Option(name: [.short, .long], help: "Hypothesis file (default: standard input).")
     var input: String?
 
-    @Flag(inversion: .prefixedNo, help: "Report BLEU.")
+    @Flag(inversion: .prefixedNo, help: "Report BLEU (--no-bleu --chrf reports chrF alone).")
     var bleu = true
 
     @Flag(help: "Also report chrF (character 6-grams, beta 2, whitespace removed).")
@@ -41,7 +44,7 @@ struct Bleu: ParsableCommand {
     @Option(help: "chrF word n-gram order: 0 is chrF, 2 is chrF++ (0...4).")
     var chrfWordOrder = 0
 
-    @Option(help: "BLEU tokenizer: \(BLEUTokenizer.allCases.map(\.name).joined(separator: ", ")).")
+    @Option(help: "BLEU tokenizer: 13a (mteval-v13a, WMT's), intl (mteval-v14), char or none.")
     var tokenize: BLEUTokenizer = .thirteenA
 
     @Option(help: "BLEU smoothing: \(BLEUSmoothing.names.joined(separator: ", ")).")
@@ -82,7 +85,16 @@ struct Bleu: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if input == nil, isatty(0) != 0 {
+                Console.log("reading hypotheses from standard input (end with Ctrl-D), or pass --input FILE")
+            }
             let texts = try ScoringInput.load(hypothesisPath: input, referencePaths: references)
+            // sacreBLEU's hint: BLEU expects detokenized text, and " ." endings suggest it is not.
+            let tokenizedLooking = texts.hypotheses.lazy.filter { $0.hasSuffix(" .") }.count
+            if bleu, tokenizedLooking >= 100 {
+                Console.log("warning: \(tokenizedLooking) hypothesis lines end in a tokenized period (' .'); "
+                    + "BLEU expects detokenized text, so detokenize the hypotheses or the score may be low")
+            }
             let decimals = width ?? (scoreOnly ? 4 : 1)
             let bleuOptions = BLEUOptions(tokenizer: tokenize, smoothing: BLEUSmoothing(name: smooth, value: smoothValue)!,
                                           lowercase: lowercase, effectiveOrder: sentence)
