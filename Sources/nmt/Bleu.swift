@@ -96,8 +96,11 @@ struct Bleu: ParsableCommand {
                     + "BLEU expects detokenized text, so detokenize the hypotheses or the score may be low")
             }
             let decimals = width ?? (scoreOnly ? 4 : 1)
-            let bleuOptions = BLEUOptions(tokenizer: tokenize, smoothing: BLEUSmoothing(name: smooth, value: smoothValue)!,
-                                          lowercase: lowercase, effectiveOrder: sentence)
+            guard let smoothing = BLEUSmoothing(name: smooth, value: smoothValue) else {
+                throw ValidationError("unknown --smooth \(smooth); choose one of \(BLEUSmoothing.names.joined(separator: ", "))")
+            }
+            let bleuOptions = BLEUOptions(tokenizer: tokenize, smoothing: smoothing, lowercase: lowercase,
+                                          effectiveOrder: sentence)
             let chrfOptions = CHRFOptions(wordOrder: chrfWordOrder, lowercase: lowercase)
             if sentence {
                 for i in texts.hypotheses.indices {
