@@ -58,14 +58,15 @@ public struct BahdanauAttention: Sendable {
                  context: UnsafeMutablePointer<Float>, contextStride: Int) {
         let A = size, S = m.steps, B = m.batch, W = m.width, vv = store.value(v)
         var lengths = [Int32](repeating: 0, count: R)
+        let u = UnsafeMutablePointer<Float>.allocate(capacity: A)
+        defer { u.deallocate() }
         for r in 0..<R {
             let b = Int(source[r]), n = Int(m.lengths[b]), q = query + r * A, scores = alpha + r * S
             lengths[r] = Int32(n)
             for j in 0..<n {
                 let k = m.keys.pointer + (j * B + b) * A
-                var e: Float = 0
-                for a in 0..<A { e += vv[a] * FastMath.tanh(q[a] + k[a]) }
-                scores[j] = e
+                for a in 0..<A { u[a] = FastMath.tanh(q[a] + k[a]) }
+                scores[j] = Reductions.dot(vv, u, count: A)
             }
         }
         lengths.withUnsafeBufferPointer {
@@ -101,8 +102,8 @@ public struct BahdanauAttention: Sendable {
             var weighted: Float = 0
             for j in 0..<n {
                 let row = m.values.pointer + (j * B + b) * W, dRow = dValues + (j * B + b) * W, w = weights[j]
-                var d: Float = 0
-                for i in 0..<W { d += dctx[i] * row[i]; dRow[i] += w * dctx[i] }
+                let d = Reductions.dot(dctx, row, count: W)
+                for i in 0..<W { dRow[i] += w * dctx[i] }
                 dAlpha[j] = d
                 weighted += w * d
             }
@@ -111,8 +112,8 @@ public struct BahdanauAttention: Sendable {
                 let k = m.keys.pointer + (j * B + b) * A, dk = dKeys + (j * B + b) * A
                 for a in 0..<A {
                     let u = FastMath.tanh(q[a] + k[a])
-                    dv[a] += de * u
                     let dPre = de * vv[a] * (1 - u * u)
+                    dv[a] += de * u
                     dq[a] += dPre
                     dk[a] += dPre
                 }

@@ -26,7 +26,7 @@ public enum SoftmaxKernel {
     /// L = −Σⱼ qⱼ log pⱼ and ∂L/∂z = p − q. Rows whose target is `ignoreIndex` (padding) have loss 0 and
     /// gradient 0.
     /// - Parameters:
-    ///   - logits: `[N, V]`; replaced by `scale · ∂L/∂logits` when `writeGradient`
+    ///   - logits: `[N, V]`; replaced by `scale · ∂L/∂logits` when `writeGradient` (else used as scratch)
     ///   - targets: `[N]` gold ids
     /// - Returns: the summed smoothed loss, the summed negative log-likelihood of the gold tokens (for
     ///   perplexity), the number of counted rows, and how many rows had the gold token as their argmax.
@@ -41,23 +41,25 @@ public enum SoftmaxKernel {
             let row = logits + r * V
             let gold = Int(targets[r])
             if targets[r] == ignoreIndex {
-                if writeGradient { for j in 0..<V { row[j] = 0 } }
+                if writeGradient { row.update(repeating: 0, count: V) }
                 continue
             }
-            var best = -Float.infinity, argmax = 0
-            for j in 0..<V where row[j] > best { best = row[j]; argmax = j }
-            var sum: Float = 0, sumLogits: Float = 0
-            for j in 0..<V { sum += FastMath.exp(row[j] - best); sumLogits += row[j] }
+            let best = Reductions.maximum(row, count: V)
+            let sumLogits = Reductions.sum(row, count: V)
+            let goldLogit = row[gold]
+            for j in 0..<V { row[j] = FastMath.exp(row[j] - best) }  // row now holds e^(z − max)
+            let sum = Reductions.sum(row, count: V)
             let logZ = best + FastMath.log(sum)
-            let goldLogProb = row[gold] - logZ
+            let goldLogProb = goldLogit - logZ
             // Σⱼ qⱼ log pⱼ = (1 − ε) log p_y + (ε/V) Σⱼ (zⱼ − log Z)
             let meanLogProb = sumLogits / Float(V) - logZ
             loss -= Double((1 - smoothing) * goldLogProb + smoothing * meanLogProb)
             nll -= Double(goldLogProb)
             tokens += 1
-            if argmax == gold { correct += 1 }
+            if goldLogit >= best { correct += 1 }
             if writeGradient {
-                for j in 0..<V { row[j] = scale * (FastMath.exp(row[j] - logZ) - uniform) }
+                let factor = scale / sum, offset = scale * uniform
+                for j in 0..<V { row[j] = row[j] * factor - offset }
                 row[gold] -= scale * (1 - smoothing)
             }
         }
@@ -66,14 +68,15 @@ public enum SoftmaxKernel {
 
     /// Log-softmax of each row in place (decoding).
     /// - Parameter values: `[N, V]`
-    public static func logSoftmax(rows: Int, vocabulary V: Int, values: UnsafeMutablePointer<Float>) {
+    public static func logSoftmax(rows: Int, vocabulary V: Int, values: UnsafeMutablePointer<Float>,
+                                  scratch: UnsafeMutablePointer<Float>? = nil) {
+        let work = scratch ?? UnsafeMutablePointer<Float>.allocate(capacity: V)
+        defer { if scratch == nil { work.deallocate() } }
         for r in 0..<rows {
             let row = values + r * V
-            var best = -Float.infinity
-            for j in 0..<V { best = max(best, row[j]) }
-            var sum: Float = 0
-            for j in 0..<V { sum += FastMath.exp(row[j] - best) }
-            let logZ = best + FastMath.log(sum)
+            let best = Reductions.maximum(row, count: V)
+            for j in 0..<V { work[j] = FastMath.exp(row[j] - best) }
+            let logZ = best + FastMath.log(Reductions.sum(work, count: V))
             for j in 0..<V { row[j] -= logZ }
         }
     }

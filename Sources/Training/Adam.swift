@@ -38,13 +38,7 @@ public enum GradientClipping {
     @discardableResult
     public static func clip(_ store: ParameterStore, maxNorm: Float) -> Float {
         let g = store.gradients.pointer
-        var sum: Double = 0
-        var partial: Float = 0
-        for i in 0..<store.count {
-            partial += g[i] * g[i]
-            if i & 4095 == 4095 { sum += Double(partial); partial = 0 }
-        }
-        sum += Double(partial)
+        let sum = Reductions.sumOfSquares(g, count: store.count)
         let norm = Float(sum.squareRoot())
         if maxNorm > 0, norm > maxNorm {
             let scale = maxNorm / norm
