@@ -22,7 +22,8 @@ public enum Reductions {
         var i = 0
         let raw = UnsafeRawPointer(x)
         while i + 16 <= n {
-            acc = pointwiseMax(acc, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self))
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            acc.replace(with: v, where: v .> acc)  // compare and blend: pointwiseMax does not vectorise
             i += 16
         }
         var best = acc.max()
