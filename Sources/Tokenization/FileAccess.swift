@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Whole-file reads and crash-safe writes over POSIX calls (this target does not import Foundation,
-/// because Foundation's private ICU clashes with `CICU`; PLATFORM.md).
+/// because Foundation's private ICU clashes with ICU's headers; PLATFORM.md).
 enum FileAccess {
     /// Every byte of the file at `path`.
     static func readBytes(path: String) throws -> [UInt8] {

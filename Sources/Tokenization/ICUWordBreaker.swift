@@ -5,7 +5,7 @@ internal import CICU
 /// per thread (`clone()`).
 final class ICUWordBreaker {
     private let iterator: OpaquePointer
-    private var text: UnsafeMutablePointer<UText>?
+    private var text: OpaquePointer?
 
     init() throws {
         var status: Int32 = 0
