@@ -15,8 +15,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        // C shims over system libraries (apt packages; see PLATFORM.md).
-        .systemLibrary(name: "CICU", pkgConfig: "icu-uc", providers: [.apt(["libicu-dev"])]),
+        // C shims over system libraries (apt packages; see PLATFORM.md). CICU is a C target, not a
+        // system-library module map, so that no Swift module ever sees ICU's headers (Sources/CICU/include/cicu.h).
+        .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc")]),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         .target(name: "TensorKernels", dependencies: ["CDNNL"], swiftSettings: optimizedInDebug),
