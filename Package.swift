@@ -43,6 +43,13 @@ let package = Package(
         .executableTarget(name: "tokenization-bench", dependencies: ["Tokenization"], path: "Tools/tokenization-bench",
                           exclude: ["compare.py"]),
 
+        .executableTarget(
+            name: "nmt-bench",
+            dependencies: [
+                "TensorKernels", "Seq2SeqModel", "Training", "Decoding", "Recipes", "Tokenization",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
         .target(name: "TestSupport", dependencies: ["TensorKernels"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorKernelsTests", dependencies: ["TensorKernels", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
