@@ -88,7 +88,7 @@ public enum AttentionExport {
     }
 
     /// Text safe inside an XML element or attribute.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         var result = ""
         for character in text {
             switch character {

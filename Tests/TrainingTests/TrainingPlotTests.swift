@@ -1,0 +1,45 @@
+import XCTest
+@testable import Training
+
+final class TrainingPlotTests: XCTestCase {
+    let metrics = """
+        {"event":"train","step":10,"loss":4.0,"grad_norm":2.5,"elapsed":30.0}
+        {"event":"train","step":20,"loss":3.0,"grad_norm":null,"elapsed":60.0}
+        {"event":"valid","step":20,"ppl":12.5,"bleu":7.25,"elapsed":66.0}
+        not json
+        """
+
+    func testCurvesReadTrainAndValidEventsByTimeOrStep() {
+        let byTime = TrainingCurves(name: "run", metricsJSONL: metrics, byStep: false)
+        XCTAssertEqual(byTime.series["loss"]?.map(\.x), [0.5, 1.0])
+        XCTAssertEqual(byTime.series["loss"]?.map(\.y), [4.0, 3.0])
+        XCTAssertEqual(byTime.series["grad_norm"]?.map(\.y), [2.5], "null values are left out")
+        XCTAssertEqual(byTime.series["bleu"]?.map(\.x), [1.1])
+        let byStep = TrainingCurves(name: "run", metricsJSONL: metrics, byStep: true)
+        XCTAssertEqual(byStep.series["ppl"]?.map(\.x), [20])
+        XCTAssertEqual(byStep.series["ppl"]?.map(\.y), [12.5])
+    }
+
+    func testSVGHasOnePanelPerMetricWithDataAndOneLinePerRun() {
+        let a = TrainingCurves(name: "a & b", metricsJSONL: metrics, byStep: false)
+        let b = TrainingCurves(name: "only-train", metricsJSONL: #"{"event":"train","step":1,"loss":1,"elapsed":1}"#, byStep: false)
+        let svg = TrainingPlot.svg([a, b], xLabel: "minutes")
+        XCTAssertTrue(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        XCTAssertTrue(svg.contains("a &amp; b"), "run names are escaped")
+        for title in ["validation BLEU", "training loss", "validation perplexity", "gradient norm"] {
+            XCTAssertTrue(svg.contains(title), title)
+        }
+        // loss: two runs; grad_norm, bleu, ppl: run a only.
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 5)
+    }
+
+    func testAxisTicksAreRoundAndCoverTheData() {
+        let axis = TrainingPlot.Axis([0.3, 7.9])
+        XCTAssertEqual(axis.low, 0)
+        XCTAssertEqual(axis.high, 8)
+        XCTAssertEqual(axis.ticks, [0, 2, 4, 6, 8])
+        let flat = TrainingPlot.Axis([5, 5])
+        XCTAssertLessThan(flat.low, 5)
+        XCTAssertGreaterThan(flat.high, 5)
+    }
+}
