@@ -87,13 +87,17 @@ public final class Trainer {
             guard loss.isFinite, norm.isFinite else { throw TrainingError.nonFiniteLoss(step: state.step + 1, lastCheckpoint: lastCheckpoint) }
             state.step += 1
             state.batchInEpoch += 1
-            window.add(loss: loss, nll: nll, tokens: tokens, norm: Double(norm))
+            window.add(loss: loss, nll: nll, tokens: tokens, sourceTokens: batch.sourceLengths.reduce(0) { $0 + Int($1) },
+                       sentences: batch.batchSize, norm: Double(norm))
             if state.step % options.logEvery == 0 {
                 state.elapsedSeconds = elapsedBefore + Date().timeIntervalSince(clock)
                 let progress = window.progress(state: state, learningRate: learningRate, eta: eta(batchesPerEpoch: order.count))
                 metrics.append([("event", "train"), ("step", state.step), ("epoch", state.epoch), ("loss", progress.loss),
                                 ("ppl", progress.perplexity), ("lr", learningRate), ("grad_norm", progress.gradientNorm),
-                                ("tokens_per_second", progress.targetTokensPerSecond), ("elapsed", state.elapsedSeconds)])
+                                ("tokens_per_second", progress.targetTokensPerSecond), ("elapsed", state.elapsedSeconds),
+                                ("target_tokens", window.tokens), ("source_tokens", window.sourceTokens),
+                                ("sentences", window.sentences),
+                                ("seconds", window.seconds)])
                 report(.progress(progress))
                 window = Window()
             }
@@ -191,10 +195,13 @@ public final class Trainer {
 
     /// Running sums between two progress reports.
     struct Window {
-        var loss = 0.0, nll = 0.0, tokens = 0, norm = 0.0, steps = 0
+        var loss = 0.0, nll = 0.0, tokens = 0, sourceTokens = 0, sentences = 0, norm = 0.0, steps = 0
         let start = Date()
-        mutating func add(loss: Double, nll: Double, tokens: Int, norm: Double) {
-            self.loss += loss; self.nll += nll; self.tokens += tokens; self.norm += norm; steps += 1
+        var seconds: Double { Date().timeIntervalSince(start) }
+        mutating func add(loss: Double, nll: Double, tokens: Int, sourceTokens: Int, sentences: Int, norm: Double) {
+            self.loss += loss; self.nll += nll; self.tokens += tokens; self.sourceTokens += sourceTokens
+            self.sentences += sentences
+            self.norm += norm; steps += 1
         }
         func progress(state: TrainingState, learningRate: Double, eta: Double?) -> TrainingProgress {
             let t = Double(max(tokens, 1))

@@ -42,5 +42,19 @@ struct GEMMBench: ParsableCommand {
             }
         }
         results.forEach { print($0) }
+        print("{\"shape\":\"square 2048³\",\"layout\":\"NN\",\"gflops\":\(String(format: "%.1f", Self.peakGFLOPS()))}")
+    }
+
+    /// The sgemm rate on a large square product (2048³, NN): the machine's practical peak.
+    static func peakGFLOPS(seconds: Double = 1) -> Double {
+        let n = 2048
+        let a = FloatBuffer(count: n * n), b = FloatBuffer(count: n * n), c = FloatBuffer(count: n * n)
+        for i in 0..<a.count { a[i] = Float(i % 7) * 0.01; b[i] = Float(i % 5) * 0.01 }
+        func call() { GEMM.multiply(m: n, n: n, k: n, a: a.pointer, lda: n, b: b.pointer, ldb: n, c: c.pointer, ldc: n) }
+        call()
+        var calls = 0
+        let start = Date()
+        while Date().timeIntervalSince(start) < seconds { call(); calls += 1 }
+        return 2 * Double(n * n) * Double(n) * Double(calls) / Date().timeIntervalSince(start) / 1e9
     }
 }

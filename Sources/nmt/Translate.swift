@@ -62,6 +62,9 @@ struct Translate: ParsableCommand {
     @Option(help: "Draw each sentence's attention as an SVG heatmap in this folder.")
     var attentionSvg: String?
 
+    @Flag(help: "Translate each line as soon as it arrives and flush its translation, as for a terminal (for programs that talk to nmt through a pipe).")
+    var lineByLine = false
+
     func run() throws {
         try reportingErrors {
             let started = Date()
@@ -79,11 +82,12 @@ struct Translate: ParsableCommand {
             let reader = try LineReader(path: input)
             let out = try LineOutput(path: output)
             let alignments = try AttentionWriter(jsonPath: attention, svgFolder: attentionSvg)
-            let interactive = input == nil && isatty(0) != 0
+            let terminal = input == nil && isatty(0) != 0
+            let interactive = terminal || lineByLine
             let batch = batchSize ?? decode.batchSize
             var index = 0
             if interactive {
-                Console.log("model loaded in \(String(format: "%.2f", loadSeconds)) s; type a sentence and press Enter (Ctrl-D ends)")
+                if terminal { Console.log("model loaded in \(String(format: "%.2f", loadSeconds)) s; type a sentence and press Enter (Ctrl-D ends)") }
                 while let line = try nextLine(reader) {
                     let result = try translator.translate([line], batchSize: 1)
                     try emit(result, startingAt: index, out: out, alignments: alignments)
@@ -102,8 +106,9 @@ struct Translate: ParsableCommand {
                 try emit(results, startingAt: 0, out: out, alignments: alignments)
                 let seconds = Date().timeIntervalSince(clock)
                 let tokens = results.reduce(0) { $0 + $1.targetTokens.count }
-                Console.log(String(format: "%d sentences in %.2f s (%.1f sentences/s, %.0f target tokens/s; model load %.2f s)",
-                                   lines.count, seconds, Double(lines.count) / max(seconds, 1e-9), Double(tokens) / max(seconds, 1e-9), loadSeconds))
+                Console.log(String(format: "%d sentences in %.2f s (%.1f sentences/s, %d target tokens, %.0f target tokens/s; model load %.2f s)",
+                                   lines.count, seconds, Double(lines.count) / max(seconds, 1e-9), tokens,
+                                   Double(tokens) / max(seconds, 1e-9), loadSeconds))
             }
             try out.finish()
             try alignments.finish()

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Runs `nmt` as a child process, so a benchmark times exactly what a user runs.
+enum ChildProcess {
+    /// The `nmt` binary beside this executable (both live in `.build/release/`).
+    static var nmtPath: String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("nmt").path
+    }
+
+    struct Outcome {
+        let status: Int32
+        let seconds: Double
+        let stderr: String
+    }
+
+    /// Runs `nmt ARGS` to the end; standard output goes to `stdoutPath` (or is discarded).
+    static func run(_ arguments: [String], stdoutPath: String? = nil) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: nmtPath)
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        if let stdoutPath {
+            FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+        }
+        let started = Date()
+        try process.run()
+        let text = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, seconds: Date().timeIntervalSince(started),
+                       stderr: String(decoding: text, as: UTF8.self))
+    }
+
+    /// Peak resident set size, in MiB, of the largest child waited for so far.
+    static var peakChildRSSMiB: Double {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
+    }
+}
+
+/// Fails the benchmark with a message (benchmarks never assert correctness, but they do stop on errors).
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One JSON object on one line, keys in the given order.
+func jsonLine(_ fields: [(String, Any)]) -> String {
+    "{" + fields.map { key, value in
+        switch value {
+        case let d as Double: return "\"\(key)\":\(String(format: "%.4g", d))"
+        case let s as String: return "\"\(key)\":\"\(s)\""
+        default: return "\"\(key)\":\(value)"
+        }
+    }.joined(separator: ",") + "}"
+}
