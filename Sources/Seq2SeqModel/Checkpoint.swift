@@ -52,7 +52,7 @@ extension Seq2Seq {
         guard let json = file.metadata["configuration"],
               let configuration = try? JSONDecoder().decode(ModelConfiguration.self, from: Foundation.Data(json.utf8))
         else { throw CheckpointError.notACheckpoint(path: path, reason: "its configuration is missing or unreadable") }
-        let model = Seq2Seq(configuration: configuration, seed: 0)
+        let model = Seq2Seq(configuration: configuration, seed: 0, initScale: 0)
         try model.loadWeights(file, path: path)
         return (model, file.metadata)
     }

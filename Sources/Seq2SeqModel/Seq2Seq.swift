@@ -13,12 +13,16 @@ public final class Seq2Seq: @unchecked Sendable {
         RecurrentEncoder.shapes(c) + Bridge.shapes(c) + AttentionDecoder.shapes(c)
     }
 
-    /// A model with uniform initial weights in [−initScale, initScale] from `seed`.
+    /// A model with uniform initial weights in [−initScale, initScale] from `seed` (all 0 when initScale is 0).
     public init(configuration c: ModelConfiguration, seed: UInt64, initScale: Float = 0.1) {
         configuration = c
         parameters = ParameterStore(shapes: Self.parameterShapes(c))
-        var generator = SeededGenerator(seed: seed)
-        parameters.initializeUniform(scale: initScale, generator: &generator)
+        // A scale of 0 leaves every weight 0: `load` overwrites them all anyway, and drawing 13M random
+        // numbers first was most of the model load time.
+        if initScale > 0 {
+            var generator = SeededGenerator(seed: seed)
+            parameters.initializeUniform(scale: initScale, generator: &generator)
+        }
         encoder = RecurrentEncoder(store: parameters, configuration: c)
         bridge = Bridge(store: parameters)
         decoder = AttentionDecoder(store: parameters, configuration: c)
