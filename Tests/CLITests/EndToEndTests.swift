@@ -41,5 +41,36 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(piped.status, 0, piped.stderr)
         XCTAssertEqual(piped.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
                        ["c b a", "", "e d", ""])
+        // --line-by-line answers each line as it comes, with the same translations.
+        let lineByLine = try CLIRunner.run(["translate", "--model", model, "--line-by-line"], stdin: "a b c\n\nd e\n")
+        XCTAssertEqual(lineByLine.status, 0, lineByLine.stderr)
+        XCTAssertEqual(lineByLine.stdout, piped.stdout)
+
+        try assertBeamScoresAtLeastGreedy(model: model)
+
+        let plotted = try CLIRunner.run(["plot", model])
+        XCTAssertEqual(plotted.status, 0, plotted.stderr)
+        let svg = try String(contentsOfFile: model + "/curves.svg", encoding: .utf8)
+        XCTAssertTrue(svg.hasPrefix("<svg") && svg.contains("<polyline") && svg.contains("validation BLEU"), svg)
+    }
+
+    /// Beam search maximizes the model score, so without length normalization its best hypothesis scores at
+    /// least as high as greedy's on every sentence.
+    private func assertBeamScoresAtLeastGreedy(model: String) throws {
+        let valid = RepositoryPaths.root.appendingPathComponent("corpora/reverse/valid.src").path
+        func logProbabilities(beam: Int) throws -> [Double] {
+            let run = try CLIRunner.run(["translate", "--model", model, "--input", valid, "--beam", "\(beam)",
+                                         "--n-best", "1", "--length-penalty", "none"])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            return run.stdout.split(separator: "\n").map { line in
+                Double(line.components(separatedBy: " ||| ")[2].trimmingCharacters(in: .whitespaces)) ?? .nan
+            }
+        }
+        let beam = try logProbabilities(beam: 4), greedy = try logProbabilities(beam: 1)
+        XCTAssertEqual(beam.count, 200)
+        XCTAssertEqual(greedy.count, 200)
+        for (i, (b, g)) in zip(beam, greedy).enumerated() {
+            XCTAssertGreaterThanOrEqual(b, g - 1e-4, "sentence \(i): beam log-probability \(b) below greedy's \(g)")
+        }
     }
 }
