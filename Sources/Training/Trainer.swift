@@ -65,6 +65,11 @@ public final class Trainer {
         while true {
             state.elapsedSeconds = elapsedBefore + Date().timeIntervalSince(clock)
             if let reason = limitReached() {
+                // A time budget ends between validations: validate the last weights too, so they can
+                // become best. (Step and epoch limits do not, so that a resumed run stays exact.)
+                if reason == .maxMinutes, state.step % options.validateEvery != 0 {
+                    _ = try validate(metrics: metrics, report: report)
+                }
                 try saveCheckpoint(numbered: false)
                 report(.finished(reason: reason, step: state.step))
                 return reason
