@@ -42,6 +42,9 @@ public struct RecurrentEncoder: Sendable {
         var caches: [(RecurrentLayer.Cache, RecurrentLayer.Cache)] = []
         /// The top layer's final states, `[B, 2H]` each: [forward | backward] (finalC stays zero without a cell state).
         public let finalH: FloatBuffer, finalC: FloatBuffer
+        /// Written by backward: the norm of the loss gradient reaching the source embeddings of time step 0
+        /// (all B rows), the quantity that vanishes or explodes with the distance it travels back in time.
+        public internal(set) var firstStepGradientNorm: Double = 0
         /// The memory M `[S·B, 2H]`.
         public var memory: FloatBuffer { outputs[outputs.count - 1] }
 
@@ -117,6 +120,8 @@ public struct RecurrentEncoder: Sendable {
             if let mask = cache.dropMasks[l] { for i in 0..<mask.count { dInput[i] *= mask[i] } }
             dOutput = dInput
         }
+        let width = embedding.table.columns
+        cache.firstStepGradientNorm = Reductions.sumOfSquares(dOutput.pointer, count: B * width).squareRoot()
         embedding.backward(store, ids: cache.ids, dOut: dOutput.pointer)
     }
 }

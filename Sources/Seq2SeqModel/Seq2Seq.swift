@@ -38,6 +38,8 @@ public final class Seq2Seq: @unchecked Sendable {
         public let loss: Double  // summed label-smoothed loss
         public let nll: Double  // summed negative log-likelihood (perplexity = exp(nll / tokens))
         public let tokens: Int
+        /// After `backward`: the gradient norm reaching the first encoder time step (see `RecurrentEncoder.Cache`).
+        public var firstStepGradientNorm: Double { encoder.firstStepGradientNorm }
         public let correct: Int
 
         init(batch: Batch, encoder: RecurrentEncoder.Cache, decoder: AttentionDecoder.Cache, h0: FloatBuffer, c0: FloatBuffer,
