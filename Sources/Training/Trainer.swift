@@ -103,8 +103,10 @@ public final class Trainer {
             }
             if state.step % options.validateEvery == 0 {
                 state.elapsedSeconds = elapsedBefore + Date().timeIntervalSince(clock)
+                let validationStarted = Date()
                 let stop = try validate(metrics: metrics, report: report)
                 try saveCheckpoint(numbered: true)
+                window.paused += Date().timeIntervalSince(validationStarted)  // rates count training time only
                 lastCheckpoint = directory.latest
                 report(.checkpoint(path: directory.latest, step: state.step))
                 if stop {
@@ -197,7 +199,9 @@ public final class Trainer {
     struct Window {
         var loss = 0.0, nll = 0.0, tokens = 0, sourceTokens = 0, sentences = 0, norm = 0.0, steps = 0
         let start = Date()
-        var seconds: Double { Date().timeIntervalSince(start) }
+        /// Time spent validating and checkpointing inside this window.
+        var paused = 0.0
+        var seconds: Double { Date().timeIntervalSince(start) - paused }
         mutating func add(loss: Double, nll: Double, tokens: Int, sourceTokens: Int, sentences: Int, norm: Double) {
             self.loss += loss; self.nll += nll; self.tokens += tokens; self.sourceTokens += sourceTokens
             self.sentences += sentences
@@ -206,7 +210,7 @@ public final class Trainer {
         func progress(state: TrainingState, learningRate: Double, eta: Double?) -> TrainingProgress {
             let t = Double(max(tokens, 1))
             return TrainingProgress(step: state.step, epoch: state.epoch, loss: loss / t, perplexity: Foundation.exp(nll / t),
-                                    targetTokensPerSecond: Double(tokens) / max(Date().timeIntervalSince(start), 1e-9),
+                                    targetTokensPerSecond: Double(tokens) / max(seconds, 1e-9),
                                     learningRate: learningRate, gradientNorm: norm / Double(max(steps, 1)),
                                     elapsedSeconds: state.elapsedSeconds, etaSeconds: eta)
         }
