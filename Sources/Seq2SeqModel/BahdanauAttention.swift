@@ -82,22 +82,15 @@ public struct BahdanauAttention: AttentionMechanism {
                   source: UnsafePointer<Int32>, alpha: UnsafePointer<Float>,
                   dContext: UnsafePointer<Float>, dContextStride: Int, dQuery: UnsafeMutablePointer<Float>,
                   dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>) {
-        let A = size, S = m.steps, vv = store.value(v), dv = store.gradient(v)
-        let dScores = FloatBuffer(count: R * S)
-        m.backwardSoftmaxAndContext(rows: R, source: source, alpha: alpha, dContext: dContext, dContextStride: dContextStride,
-                                    dValues: dValues, dScores: dScores.pointer)
-        for r in 0..<R {
-            let b = Int(source[r]), q = query + r * A, dq = dQuery + r * A, de = dScores.pointer + r * S
-            for a in 0..<A { dq[a] = 0 }
-            for j in 0..<Int(m.lengths[b]) {
-                let k = m.keys.pointer + m.row(j, b) * A, dk = dKeys + m.row(j, b) * A
-                for a in 0..<A {
-                    let u = FastMath.tanh(q[a] + k[a])
-                    let dPre = de[j] * vv[a] * (1 - u * u)
-                    dv[a] += de[j] * u
-                    dq[a] += dPre
-                    dk[a] += dPre
-                }
+        let A = size, vv = store.value(v), dv = store.gradient(v)
+        m.backwardScores(rows: R, size: A, query: query, source: source, alpha: alpha, dContext: dContext,
+                         dContextStride: dContextStride, dQuery: dQuery, dKeys: dKeys, dValues: dValues) { q, k, dq, dk, de in
+            for a in 0..<A {
+                let u = FastMath.tanh(q[a] + k[a])
+                let dPre = de * vv[a] * (1 - u * u)
+                dv[a] += de * u
+                dq[a] += dPre
+                dk[a] += dPre
             }
         }
     }

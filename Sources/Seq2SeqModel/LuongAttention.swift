@@ -59,17 +59,10 @@ public struct LuongAttention: AttentionMechanism {
                   source: UnsafePointer<Int32>, alpha: UnsafePointer<Float>,
                   dContext: UnsafePointer<Float>, dContextStride: Int, dQuery: UnsafeMutablePointer<Float>,
                   dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>) {
-        let A = size, S = m.steps
-        let dScores = FloatBuffer(count: R * S)
-        m.backwardSoftmaxAndContext(rows: R, source: source, alpha: alpha, dContext: dContext, dContextStride: dContextStride,
-                                    dValues: dValues, dScores: dScores.pointer)
-        for r in 0..<R {
-            let b = Int(source[r]), q = query + r * A, dq = dQuery + r * A, de = dScores.pointer + r * S
-            for a in 0..<A { dq[a] = 0 }
-            for j in 0..<Int(m.lengths[b]) {
-                let k = m.keys.pointer + m.row(j, b) * A, dk = dKeys + m.row(j, b) * A, d = de[j]
-                for a in 0..<A { dq[a] += d * k[a]; dk[a] += d * q[a] }
-            }
+        let A = size
+        m.backwardScores(rows: R, size: A, query: query, source: source, alpha: alpha, dContext: dContext,
+                         dContextStride: dContextStride, dQuery: dQuery, dKeys: dKeys, dValues: dValues) { q, k, dq, dk, de in
+            for a in 0..<A { dq[a] += de * k[a]; dk[a] += de * q[a] }
         }
     }
 
