@@ -91,8 +91,8 @@ public struct VocabSection: RecipeSection {
     }
 }
 
-public enum CellKind: String, RecipeChoice { case lstm }
-public enum AttentionKind: String, RecipeChoice { case bahdanau }
+public enum CellKind: String, RecipeChoice { case lstm, gru, rnn }
+public enum AttentionKind: String, RecipeChoice { case bahdanau, luong_general, luong_dot }
 
 public struct ModelSection: RecipeSection {
     public var cell: CellKind = .lstm

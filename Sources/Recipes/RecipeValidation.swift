@@ -18,6 +18,9 @@ enum RecipeValidation {
             try require(value >= 1, key, "must be at least 1, not \(value)")
         }
         try require((0..<1).contains(m.dropout), "model.dropout", "must be in [0, 1), not \(m.dropout)")
+        try require(m.attention != .luong_dot || m.decoderHidden == 2 * m.encoderHidden, "model.attention",
+                    "luong_dot scores h·M directly, so it needs model.decoder_hidden (\(m.decoderHidden)) equal to "
+                    + "2 × model.encoder_hidden (\(2 * m.encoderHidden)); use luong_general for other sizes")
         try require(!m.tieEmbeddings || m.embedding == m.decoderHidden, "model.tie_embeddings",
                     "needs model.embedding (\(m.embedding)) equal to model.decoder_hidden (\(m.decoderHidden))")
         let t = recipe.train

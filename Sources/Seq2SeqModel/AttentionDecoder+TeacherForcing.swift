@@ -8,17 +8,21 @@ extension AttentionDecoder {
         let embedded: FloatBuffer  // [T·B, E] after dropout
         var embeddingMask: [Float]?
         let gates, recurrent, cPrev, cNew, hNew, query, alpha, z, a: FloatBuffer
+        let recurrentGates: FloatBuffer?  // [T·B, 3D] GRU
+        let h0: FloatBuffer  // [B, D] the state before step 0
         let aDropped: FloatBuffer  // [T·B, D] ã
         var aMask: [Float]?
         let source: [Int32]  // [B] = 0..<B
-        let memory: BahdanauAttention.Memory
+        let memory: AttentionMemory
 
-        init(decoder d: AttentionDecoder, steps T: Int, batch B: Int, memory: BahdanauAttention.Memory, ids: [Int32]) {
+        init(decoder d: AttentionDecoder, steps T: Int, batch B: Int, memory: AttentionMemory, ids: [Int32]) {
             let N = T * B, D = d.hidden
             steps = T; batch = B; sourceSteps = memory.steps
             inputIds = ids
             embedded = FloatBuffer(count: N * d.embedding.table.columns)
-            gates = FloatBuffer(count: N * 4 * D); recurrent = FloatBuffer(count: N * d.recurrentWidth)
+            gates = FloatBuffer(count: N * d.gateWidth); recurrent = FloatBuffer(count: N * d.recurrentWidth)
+            recurrentGates = d.cell.separateRecurrent ? FloatBuffer(count: N * d.gateWidth) : nil
+            h0 = FloatBuffer(count: B * D)
             cPrev = FloatBuffer(count: N * D); cNew = FloatBuffer(count: N * D); hNew = FloatBuffer(count: N * D)
             query = FloatBuffer(count: N * d.attention.size); alpha = FloatBuffer(count: N * memory.steps)
             z = FloatBuffer(count: N * d.zWidth); a = FloatBuffer(count: N * D); aDropped = FloatBuffer(count: N * D)
@@ -28,7 +32,9 @@ extension AttentionDecoder {
 
         func step(_ t: Int, _ d: AttentionDecoder) -> StepBuffers {
             let r = t * batch, D = d.hidden
-            return StepBuffers(gates: gates.row(r, columns: 4 * D), recurrent: recurrent.row(r, columns: d.recurrentWidth),
+            return StepBuffers(gates: gates.row(r, columns: d.gateWidth), recurrent: recurrent.row(r, columns: d.recurrentWidth),
+                               recurrentGates: recurrentGates?.row(r, columns: d.gateWidth),
+                               hPrev: UnsafePointer(t == 0 ? h0.pointer : hNew.row((t - 1) * batch, columns: D)),
                                cPrev: cPrev.row(r, columns: D), cNew: cNew.row(r, columns: D), hNew: hNew.row(r, columns: D),
                                query: query.row(r, columns: d.attention.size), alpha: alpha.row(r, columns: sourceSteps),
                                z: z.row(r, columns: d.zWidth), a: a.row(r, columns: D))
@@ -41,20 +47,21 @@ extension AttentionDecoder {
     ///   - h0, c0: `[B, D]` from the bridge
     ///   - teacherForcing: probability of feeding the gold token (1 = always); below 1, a row is fed the
     ///     model's own argmax prediction instead with probability 1 − ratio (scheduled sampling)
-    func forward(_ store: ParameterStore, inputIds: [Int32], steps T: Int, batch B: Int, memory: BahdanauAttention.Memory,
+    func forward(_ store: ParameterStore, inputIds: [Int32], steps T: Int, batch B: Int, memory: AttentionMemory,
                  h0: UnsafePointer<Float>, c0: UnsafePointer<Float>, dropout: Float, teacherForcing: Float,
                  generator: inout SeededGenerator?) -> Cache {
-        let D = hidden, E = embedding.table.columns
+        let D = hidden, E = embedding.table.columns, G = gateWidth
         let cache = Cache(decoder: self, steps: T, batch: B, memory: memory, ids: inputIds)
+        cache.h0.pointer.update(from: h0, count: B * D)
         embedding.forward(store, ids: inputIds, out: cache.embedded.pointer)
         if generator != nil, dropout > 0 {
             cache.embeddingMask = Dropout.makeMask(count: T * B * E, probability: dropout, generator: &generator!)
             for i in 0..<(T * B * E) { cache.embedded[i] *= cache.embeddingMask![i] }
             cache.aMask = Dropout.makeMask(count: T * B * D, probability: dropout, generator: &generator!)
         }
-        Rows.broadcast(store.value(bias), rows: T * B, columns: 4 * D, into: cache.gates.pointer, ld: 4 * D)
-        GEMM.multiply(m: T * B, n: 4 * D, k: E, a: cache.embedded.pointer, lda: E, b: store.value(wx), ldb: 4 * D,
-                      beta: 1, c: cache.gates.pointer, ldc: 4 * D)
+        Rows.broadcast(store.value(bias), rows: T * B, columns: G, into: cache.gates.pointer, ld: G)
+        GEMM.multiply(m: T * B, n: G, k: E, a: cache.embedded.pointer, lda: E, b: store.value(wx), ldb: G,
+                      beta: 1, c: cache.gates.pointer, ldc: G)
         cache.source.withUnsafeBufferPointer { source in
             for t in 0..<T {
                 if t > 0, teacherForcing < 1, generator != nil {
@@ -62,8 +69,7 @@ extension AttentionDecoder {
                 }
                 let s = cache.step(t, self)
                 let previousA = t == 0 ? nil : UnsafePointer(cache.aDropped.row((t - 1) * B, columns: D))
-                let previousH = t == 0 ? h0 : UnsafePointer(cache.hNew.row((t - 1) * B, columns: D))
-                fillRecurrent(rows: B, previousA: previousA, previousH: previousH, into: s.recurrent)
+                fillRecurrent(rows: B, previousA: previousA, previousH: s.hPrev, into: s.recurrent)
                 s.cPrev.update(from: t == 0 ? c0 : UnsafePointer(cache.cNew.row((t - 1) * B, columns: D)), count: B * D)
                 stepCore(store, rows: B, memory: memory, source: source.baseAddress!, s)
                 let dropped = cache.aDropped.row(t * B, columns: D)
@@ -81,7 +87,7 @@ extension AttentionDecoder {
     /// output as their input token; their embedding and input projection are recomputed.
     private func sampleOwnPredictions(_ store: ParameterStore, cache: Cache, step t: Int, ratio: Float,
                                       generator: inout SeededGenerator) {
-        let B = cache.batch, D = hidden, E = embedding.table.columns, V = output.vocabulary
+        let B = cache.batch, D = hidden, E = embedding.table.columns, V = output.vocabulary, G = gateWidth
         let chosen = (0..<B).filter { b in generator.nextUnit() >= ratio && cache.inputIds[t * B + b] != SpecialTokens.pad }
         guard !chosen.isEmpty else { return }
         let logits = FloatBuffer(count: B * V)
@@ -95,9 +101,9 @@ extension AttentionDecoder {
             let x = cache.embedded.pointer + n * E
             x.update(from: store.value(embedding.table) + best * E, count: E)
             if let mask = cache.embeddingMask { for i in 0..<E { x[i] *= mask[n * E + i] } }
-            let g = cache.gates.pointer + n * 4 * D
-            g.update(from: store.value(bias), count: 4 * D)
-            GEMM.multiply(m: 1, n: 4 * D, k: E, a: x, lda: E, b: store.value(wx), ldb: 4 * D, beta: 1, c: g, ldc: 4 * D)
+            let g = cache.gates.pointer + n * G
+            g.update(from: store.value(bias), count: G)
+            GEMM.multiply(m: 1, n: G, k: E, a: x, lda: E, b: store.value(wx), ldb: G, beta: 1, c: g, ldc: G)
         }
     }
 
@@ -106,12 +112,13 @@ extension AttentionDecoder {
     func backward(_ store: ParameterStore, cache: Cache, dADropped: FloatBuffer, dKeys: FloatBuffer, dMemory: FloatBuffer,
                   dh0: UnsafeMutablePointer<Float>, dc0: UnsafeMutablePointer<Float>) {
         let T = cache.steps, B = cache.batch, D = hidden, A = attention.size, Z = zWidth, W = cache.memory.width
-        let rw = recurrentWidth, E = embedding.table.columns
-        let dGates = FloatBuffer(count: T * B * 4 * D), dPre = FloatBuffer(count: T * B * D)
+        let rw = recurrentWidth, E = embedding.table.columns, G = gateWidth
+        let dGates = FloatBuffer(count: T * B * G), dPre = FloatBuffer(count: T * B * D)
+        let dRecurrentGates = cell.separateRecurrent ? FloatBuffer(count: T * B * G) : nil
         let dQuery = FloatBuffer(count: T * B * A)
         let dz = FloatBuffer(count: B * Z), dh = FloatBuffer(count: B * D), dc = FloatBuffer(count: B * D)
         let dhCarry = FloatBuffer(count: B * D), dFeed = FloatBuffer(count: B * D), dRec = FloatBuffer(count: B * rw)
-        let unusedPass = FloatBuffer(count: B * D)
+        let pass = FloatBuffer(count: B * D)
         cache.source.withUnsafeBufferPointer { source in
             for t in stride(from: T - 1, through: 0, by: -1) {
                 let s = cache.step(t, self), at = t * B
@@ -130,19 +137,20 @@ extension AttentionDecoder {
                 // h_t reaches the loss through z, through q = h·Wq, and through step t+1.
                 Rows.copy(dz.pointer + W, ldSource: Z, into: dh.pointer, ldDestination: D, rows: B, columns: D)
                 Rows.add(dhCarry.pointer, into: dh.pointer, count: B * D)
-                GEMM.multiply(transposeB: true, m: B, n: D, k: A, a: dq, lda: A, b: store.value(attention.wq), ldb: A,
-                              beta: 1, c: dh.pointer, ldc: D)
-                let dg = dGates.row(at, columns: 4 * D)
-                LSTMCellKernel.backward(batch: B, hidden: D, gates: s.gates, cPrev: s.cPrev, c: s.cNew, mask: nil,
-                                        dh: dh.pointer, dc: dc.pointer, dGates: dg, dhPass: unusedPass.pointer)
-                // [ã_{t−1}; h_{t−1}] feeds z_t through Wr.
-                GEMM.multiply(transposeB: true, m: B, n: rw, k: 4 * D, a: dg, lda: 4 * D, b: store.value(wr), ldb: 4 * D,
-                              c: dRec.pointer, ldc: rw)
+                attention.backwardQuery(store, rows: B, dQuery: dq, dState: dh.pointer)
+                let dg = dGates.row(at, columns: G), dr = dRecurrentGates?.row(at, columns: G)
+                cell.backward(batch: B, hidden: D, gates: s.gates, recurrent: s.recurrentGates.map { UnsafePointer($0) },
+                              cPrev: s.cPrev, c: s.cNew, hPrev: s.hPrev, mask: nil, dh: dh.pointer, dc: dc.pointer,
+                              dGates: dg, dRecurrent: dr, dhPass: pass.pointer)
+                // [ã_{t−1}; h_{t−1}] feeds step t through Wr; h_{t−1} also directly (GRU: z ⊙ h_{t−1}).
+                product.backward(store, rows: B, dGates: dg, dRecurrent: dr.map { UnsafePointer($0) }, dInput: dRec.pointer,
+                                 ld: rw, beta: 0)
                 if inputFeeding {
                     Rows.copy(dRec.pointer, ldSource: rw, into: dFeed.pointer, ldDestination: D, rows: B, columns: D)
                 }
                 Rows.copy(dRec.pointer + (inputFeeding ? D : 0), ldSource: rw, into: dhCarry.pointer, ldDestination: D,
                           rows: B, columns: D)
+                Rows.add(pass.pointer, into: dhCarry.pointer, count: B * D)
             }
         }
         dh0.update(from: dhCarry.pointer, count: B * D)
@@ -151,16 +159,15 @@ extension AttentionDecoder {
         GEMM.multiply(transposeA: true, m: Z, n: D, k: N, a: cache.z.pointer, lda: Z, b: dPre.pointer, ldb: D, beta: 1,
                       c: store.gradient(wc), ldc: D)
         Rows.addColumnSums(dPre.pointer, rows: N, columns: D, ld: D, into: store.gradient(bc))
-        GEMM.multiply(transposeA: true, m: D, n: A, k: N, a: cache.hNew.pointer, lda: D, b: dQuery.pointer, ldb: A,
-                      beta: 1, c: store.gradient(attention.wq), ldc: A)
-        GEMM.multiply(transposeA: true, m: rw, n: 4 * D, k: N, a: cache.recurrent.pointer, lda: rw, b: dGates.pointer,
-                      ldb: 4 * D, beta: 1, c: store.gradient(wr), ldc: 4 * D)
-        GEMM.multiply(transposeA: true, m: E, n: 4 * D, k: N, a: cache.embedded.pointer, lda: E, b: dGates.pointer,
-                      ldb: 4 * D, beta: 1, c: store.gradient(wx), ldc: 4 * D)
-        Rows.addColumnSums(dGates.pointer, rows: N, columns: 4 * D, ld: 4 * D, into: store.gradient(bias))
+        attention.queryWeightGradients(store, rows: N, states: cache.hNew.pointer, dQueries: dQuery.pointer)
+        product.weightGradients(store, rows: N, input: cache.recurrent.pointer, ld: rw, dGates: dGates.pointer,
+                                dRecurrent: dRecurrentGates.map { UnsafePointer($0.pointer) })
+        GEMM.multiply(transposeA: true, m: E, n: G, k: N, a: cache.embedded.pointer, lda: E, b: dGates.pointer,
+                      ldb: G, beta: 1, c: store.gradient(wx), ldc: G)
+        Rows.addColumnSums(dGates.pointer, rows: N, columns: G, ld: G, into: store.gradient(bias))
         let dEmbedded = FloatBuffer(count: N * E)
-        GEMM.multiply(transposeB: true, m: N, n: E, k: 4 * D, a: dGates.pointer, lda: 4 * D, b: store.value(wx),
-                      ldb: 4 * D, c: dEmbedded.pointer, ldc: E)
+        GEMM.multiply(transposeB: true, m: N, n: E, k: G, a: dGates.pointer, lda: G, b: store.value(wx),
+                      ldb: G, c: dEmbedded.pointer, ldc: E)
         if let mask = cache.embeddingMask { for i in 0..<(N * E) { dEmbedded[i] *= mask[i] } }
         embedding.backward(store, ids: cache.inputIds, dOut: dEmbedded.pointer)
     }

@@ -1,50 +1,60 @@
 import TensorKernels
 
-/// The LSTM decoder with Bahdanau attention and input feeding. At target step t, for each row:
+/// The recurrent decoder (LSTM, GRU or RNN cell) with attention and input feeding. At target step t, for each row:
 ///     x_t  = E[y_{t−1}]                                     (target embedding, after dropout)
 ///     z_t  = x_t·Wx + b + [ã_{t−1}; h_{t−1}]·Wr              (input feeding: ã_{t−1}; ã₋₁ = 0)
-///     (c_t, h_t) = LSTMCell(z_t, c_{t−1})
-///     ctx_t = Attention(query h_t, memory M)
+///     (c_t, h_t) = LSTMCell(z_t, c_{t−1})                    (GRU: the h_{t−1} rows of Wr, plus b_h, form its
+///                                                            separate recurrent input; RNN: h_t = tanh(z_t))
+///     ctx_t = Attention(query from h_t, memory M)            (Bahdanau, or Luong general / dot)
 ///     a_t  = tanh([ctx_t; h_t]·Wc + b_c)                     (the attentional vector)
 ///     ã_t  = dropout(a_t)                                    (feeds the output layer and step t+1)
 /// The decoder starts from the bridge's (h₀, c₀). The same `stepCore` serves teacher forcing and search.
 public struct AttentionDecoder: Sendable {
     let embedding: Embedding
-    let wx: ParameterView  // [E, 4D]
-    let wr: ParameterView  // [(D if input feeding) + D, 4D]
-    let bias: ParameterView  // [1, 4D]
+    let wx: ParameterView  // [E, G·D]  (G gate blocks: 4 LSTM, 3 GRU, 1 RNN)
+    let product: RecurrentProduct  // Wr [(D if input feeding) + D, G·D] (and b_h for GRU)
+    let bias: ParameterView  // [1, G·D]
     let wc: ParameterView  // [2H + D, D]
     let bc: ParameterView  // [1, D]
-    let attention: BahdanauAttention
+    let attention: any AttentionMechanism
     let output: OutputLayer
     let hidden: Int  // D
     let inputFeeding: Bool
+    let cell: RecurrentCell
 
     static func shapes(_ c: ModelConfiguration) -> [(String, Int, Int)] {
-        let D = c.decoderHidden
-        return [("target.embedding", c.targetVocabularySize, c.embedding), ("decoder.wx", c.embedding, 4 * D),
-                ("decoder.wr", c.recurrentInput, 4 * D), ("decoder.b", 1, 4 * D),
-                ("decoder.wc", 2 * c.encoderHidden + D, D), ("decoder.bc", 1, D)]
-            + BahdanauAttention.shapes(c) + OutputLayer.shapes(c)
+        let D = c.decoderHidden, G = c.cell.gateCount * D
+        return [("target.embedding", c.targetVocabularySize, c.embedding), ("decoder.wx", c.embedding, G),
+                ("decoder.wr", c.recurrentInput, G), ("decoder.b", 1, G)]
+            + (c.cell.separateRecurrent ? [("decoder.bh", 1, G)] : [])
+            + [("decoder.wc", 2 * c.encoderHidden + D, D), ("decoder.bc", 1, D)]
+            + attentionShapes(c) + OutputLayer.shapes(c)
     }
 
     init(store: ParameterStore, configuration c: ModelConfiguration) {
         embedding = Embedding(table: store.view("target.embedding"))
-        wx = store.view("decoder.wx"); wr = store.view("decoder.wr"); bias = store.view("decoder.b")
+        wx = store.view("decoder.wx"); bias = store.view("decoder.b")
+        product = RecurrentProduct(weight: store.view("decoder.wr"),
+                                   recurrentBias: c.cell.separateRecurrent ? store.view("decoder.bh") : nil,
+                                   cell: c.cell, inputColumns: c.inputFeeding ? c.decoderHidden : 0)
         wc = store.view("decoder.wc"); bc = store.view("decoder.bc")
-        attention = BahdanauAttention(store: store)
+        attention = makeAttention(store: store, configuration: c)
         output = OutputLayer(store: store, tied: c.tieEmbeddings)
         hidden = c.decoderHidden
         inputFeeding = c.inputFeeding
+        cell = c.cell
     }
 
-    var recurrentWidth: Int { wr.rows }
+    var recurrentWidth: Int { product.width }
+    var gateWidth: Int { product.gateWidth }  // G·D
     var zWidth: Int { wc.rows }  // 2H + D
 
     /// Buffers of one step for R rows (views into the per-batch cache in training).
     struct StepBuffers {
-        let gates: UnsafeMutablePointer<Float>  // [R, 4D]: in: b + x·Wx; out: activations
+        let gates: UnsafeMutablePointer<Float>  // [R, G·D]: in: b + x·Wx; out: activations
         let recurrent: UnsafeMutablePointer<Float>  // [R, rw]: [ã_{t−1}; h_{t−1}]
+        let recurrentGates: UnsafeMutablePointer<Float>?  // [R, 3D] GRU: b_h + h_{t−1}·W_h
+        let hPrev: UnsafePointer<Float>  // [R, D] h_{t−1} (the same values as in `recurrent`, contiguous)
         let cPrev: UnsafeMutablePointer<Float>  // [R, D]
         let cNew: UnsafeMutablePointer<Float>  // [R, D]
         let hNew: UnsafeMutablePointer<Float>  // [R, D]
@@ -55,14 +65,13 @@ public struct AttentionDecoder: Sendable {
     }
 
     /// One decoder step after the input projection: recurrent product, cell, attention, attentional vector.
-    func stepCore(_ store: ParameterStore, rows R: Int, memory: BahdanauAttention.Memory, source: UnsafePointer<Int32>,
+    func stepCore(_ store: ParameterStore, rows R: Int, memory: AttentionMemory, source: UnsafePointer<Int32>,
                   _ s: StepBuffers) {
-        let D = hidden, A = attention.size, W = memory.width, Z = zWidth
-        GEMM.multiply(m: R, n: 4 * D, k: recurrentWidth, a: s.recurrent, lda: recurrentWidth, b: store.value(wr),
-                      ldb: 4 * D, beta: 1, c: s.gates, ldc: 4 * D)
-        let hPrev = s.recurrent + (inputFeeding ? D : 0)  // read only for masked rows; none here
-        LSTMCellKernel.forward(batch: R, hidden: D, gates: s.gates, cPrev: s.cPrev, hPrev: hPrev, c: s.cNew, h: s.hNew, mask: nil)
-        GEMM.multiply(m: R, n: A, k: D, a: s.hNew, lda: D, b: store.value(attention.wq), ldb: A, c: s.query, ldc: A)
+        let D = hidden, W = memory.width, Z = zWidth
+        product.forward(store, rows: R, input: s.recurrent, ld: recurrentWidth, gates: s.gates, recurrent: s.recurrentGates)
+        cell.forward(batch: R, hidden: D, gates: s.gates, recurrent: s.recurrentGates.map { UnsafePointer($0) },
+                     cPrev: s.cPrev, hPrev: s.hPrev, c: s.cNew, h: s.hNew, mask: nil)
+        attention.query(store, rows: R, state: s.hNew, into: s.query)
         attention.forward(store, memory: memory, rows: R, query: s.query, source: source, alpha: s.alpha,
                           context: s.z, contextStride: Z)
         Rows.copy(s.hNew, ldSource: D, into: s.z + W, ldDestination: Z, rows: R, columns: D)

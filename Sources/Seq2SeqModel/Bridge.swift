@@ -1,18 +1,20 @@
 import TensorKernels
 
 /// From the encoder's final states to the decoder's first state:
-///     h₀ = tanh([h→; h←]·Wh + bh)      c₀ = [c→; c←]·Wc + bc
+///     h₀ = tanh([h→; h←]·Wh + bh)      c₀ = [c→; c←]·Wc + bc   (c₀ only for LSTM cells; GRU and RNN have no cell state)
 public struct Bridge: Sendable {
-    let wh: ParameterView, bh: ParameterView, wc: ParameterView, bc: ParameterView  // [2H, D], [1, D]
+    let wh: ParameterView, bh: ParameterView  // [2H, D], [1, D]
+    let cellState: (wc: ParameterView, bc: ParameterView)?  // [2H, D], [1, D]
 
     static func shapes(_ c: ModelConfiguration) -> [(String, Int, Int)] {
-        [("bridge.wh", 2 * c.encoderHidden, c.decoderHidden), ("bridge.bh", 1, c.decoderHidden),
-         ("bridge.wc", 2 * c.encoderHidden, c.decoderHidden), ("bridge.bc", 1, c.decoderHidden)]
+        [("bridge.wh", 2 * c.encoderHidden, c.decoderHidden), ("bridge.bh", 1, c.decoderHidden)]
+            + (c.cell.hasCellState
+                ? [("bridge.wc", 2 * c.encoderHidden, c.decoderHidden), ("bridge.bc", 1, c.decoderHidden)] : [])
     }
 
-    init(store: ParameterStore) {
+    init(store: ParameterStore, cell: RecurrentCell) {
         wh = store.view("bridge.wh"); bh = store.view("bridge.bh")
-        wc = store.view("bridge.wc"); bc = store.view("bridge.bc")
+        cellState = cell.hasCellState ? (store.view("bridge.wc"), store.view("bridge.bc")) : nil
     }
 
     /// - Parameters: finalH, finalC: `[B, 2H]`; h0, c0: `[B, D]` written
@@ -22,6 +24,7 @@ public struct Bridge: Sendable {
         Rows.broadcast(store.value(bh), rows: B, columns: D, into: h0, ld: D)
         GEMM.multiply(m: B, n: D, k: in2H, a: finalH, lda: in2H, b: store.value(wh), ldb: D, beta: 1, c: h0, ldc: D)
         for i in 0..<(B * D) { h0[i] = FastMath.tanh(h0[i]) }
+        guard let (wc, bc) = cellState else { return }  // c₀ stays zero, unused
         Rows.broadcast(store.value(bc), rows: B, columns: D, into: c0, ld: D)
         GEMM.multiply(m: B, n: D, k: in2H, a: finalC, lda: in2H, b: store.value(wc), ldb: D, beta: 1, c: c0, ldc: D)
     }
@@ -39,6 +42,7 @@ public struct Bridge: Sendable {
         Rows.addColumnSums(dPre.pointer, rows: B, columns: D, ld: D, into: store.gradient(bh))
         GEMM.multiply(transposeB: true, m: B, n: in2H, k: D, a: dPre.pointer, lda: D, b: store.value(wh), ldb: D,
                       c: dFinalH, ldc: in2H)
+        guard let (wc, bc) = cellState else { return }  // dFinalC stays zero
         GEMM.multiply(transposeA: true, m: in2H, n: D, k: B, a: finalC, lda: in2H, b: dc0, ldb: D,
                       beta: 1, c: store.gradient(wc), ldc: D)
         Rows.addColumnSums(dc0, rows: B, columns: D, ld: D, into: store.gradient(bc))

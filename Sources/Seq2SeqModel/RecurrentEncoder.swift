@@ -1,19 +1,20 @@
 import TensorKernels
 
-/// A bidirectional LSTM encoder with N layers. Layer l reads the previous layer's `[S·B, 2H]` output
+/// A bidirectional recurrent encoder (LSTM, GRU or RNN cells) with N layers. Layer l reads the previous layer's `[S·B, 2H]` output
 /// (after dropout), layer 0 the source embeddings (after dropout). The top layer's output is the memory
 /// M `[S·B, 2H]`: forward state in columns 0..<H, backward state in H..<2H, zero at padding.
 public struct RecurrentEncoder: Sendable {
     public let embedding: Embedding
-    public let layers: [(forward: LSTMLayer, backward: LSTMLayer)]
+    public let layers: [(forward: RecurrentLayer, backward: RecurrentLayer)]
     public let hidden: Int
+    public let cell: RecurrentCell
 
     static func shapes(_ c: ModelConfiguration) -> [(String, Int, Int)] {
         var shapes: [(String, Int, Int)] = [("source.embedding", c.sourceVocabularySize, c.embedding)]
         for l in 0..<c.encoderLayers {
             let input = l == 0 ? c.embedding : 2 * c.encoderHidden
-            shapes += LSTMLayer.shapes(prefix: "encoder.\(l).forward", input: input, hidden: c.encoderHidden)
-            shapes += LSTMLayer.shapes(prefix: "encoder.\(l).backward", input: input, hidden: c.encoderHidden)
+            shapes += RecurrentLayer.shapes(prefix: "encoder.\(l).forward", cell: c.cell, input: input, hidden: c.encoderHidden)
+            shapes += RecurrentLayer.shapes(prefix: "encoder.\(l).backward", cell: c.cell, input: input, hidden: c.encoderHidden)
         }
         return shapes
     }
@@ -22,10 +23,13 @@ public struct RecurrentEncoder: Sendable {
         embedding = Embedding(table: store.view("source.embedding"))
         layers = (0..<c.encoderLayers).map { l in
             let input = l == 0 ? c.embedding : 2 * c.encoderHidden
-            return (LSTMLayer(store: store, prefix: "encoder.\(l).forward", input: input, hidden: c.encoderHidden, reverse: false),
-                    LSTMLayer(store: store, prefix: "encoder.\(l).backward", input: input, hidden: c.encoderHidden, reverse: true))
+            return (RecurrentLayer(store: store, prefix: "encoder.\(l).forward", cell: c.cell, input: input,
+                                   hidden: c.encoderHidden, reverse: false),
+                    RecurrentLayer(store: store, prefix: "encoder.\(l).backward", cell: c.cell, input: input,
+                                   hidden: c.encoderHidden, reverse: true))
         }
         hidden = c.encoderHidden
+        cell = c.cell
     }
 
     public final class Cache {
@@ -35,9 +39,12 @@ public struct RecurrentEncoder: Sendable {
         var inputs: [FloatBuffer] = []  // per layer, [S·B, In] after dropout
         var dropMasks: [[Float]?] = []  // per layer input
         var outputs: [FloatBuffer] = []  // per layer, [S·B, 2H]
-        var caches: [(LSTMLayer.Cache, LSTMLayer.Cache)] = []
-        /// The top layer's final states, `[B, 2H]` each: [forward | backward].
+        var caches: [(RecurrentLayer.Cache, RecurrentLayer.Cache)] = []
+        /// The top layer's final states, `[B, 2H]` each: [forward | backward] (finalC stays zero without a cell state).
         public let finalH: FloatBuffer, finalC: FloatBuffer
+        /// Written by backward: the norm of the loss gradient reaching the source embeddings of time step 0
+        /// (all B rows), the quantity that vanishes or explodes with the distance it travels back in time.
+        public internal(set) var firstStepGradientNorm: Double = 0
         /// The memory M `[S·B, 2H]`.
         public var memory: FloatBuffer { outputs[outputs.count - 1] }
 
@@ -67,9 +74,9 @@ public struct RecurrentEncoder: Sendable {
                 for i in 0..<mask!.count { input[i] *= mask![i] }
             }
             let output = FloatBuffer(count: S * B * 2 * H)
-            let f = layer.forward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask, h0: nil, c0: nil,
+            let f = layer.forward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask,
                                           output: output.pointer, outputStride: 2 * H)
-            let r = layer.backward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask, h0: nil, c0: nil,
+            let r = layer.backward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask,
                                            output: output.pointer + H, outputStride: 2 * H)
             cache.inputs.append(input)
             cache.dropMasks.append(mask)
@@ -81,8 +88,10 @@ public struct RecurrentEncoder: Sendable {
         let (bh, bc) = layers.last!.backward.finalState(cache.caches.last!.1)
         Rows.copy(fh, ldSource: H, into: cache.finalH.pointer, ldDestination: 2 * H, rows: B, columns: H)
         Rows.copy(bh, ldSource: H, into: cache.finalH.pointer + H, ldDestination: 2 * H, rows: B, columns: H)
-        Rows.copy(fc, ldSource: H, into: cache.finalC.pointer, ldDestination: 2 * H, rows: B, columns: H)
-        Rows.copy(bc, ldSource: H, into: cache.finalC.pointer + H, ldDestination: 2 * H, rows: B, columns: H)
+        if let fc, let bc {
+            Rows.copy(fc, ldSource: H, into: cache.finalC.pointer, ldDestination: 2 * H, rows: B, columns: H)
+            Rows.copy(bc, ldSource: H, into: cache.finalC.pointer + H, ldDestination: 2 * H, rows: B, columns: H)
+        }
         return cache
     }
 
@@ -103,15 +112,16 @@ public struct RecurrentEncoder: Sendable {
                 : (FloatBuffer(count: B * H), FloatBuffer(count: B * H), FloatBuffer(count: B * H), FloatBuffer(count: B * H))
             let dInput = FloatBuffer(count: S * B * width), dBackward = FloatBuffer(count: S * B * width)
             layers[l].forward.backward(store, cache: cache.caches[l].0, x: cache.inputs[l].pointer, dOutput: dOutput.pointer,
-                                       dOutputStride: 2 * H, dhFinal: fh.pointer, dcFinal: fc.pointer, dx: dInput.pointer,
-                                       dh0: nil, dc0: nil)
+                                       dOutputStride: 2 * H, dhFinal: fh.pointer, dcFinal: fc.pointer, dx: dInput.pointer)
             layers[l].backward.backward(store, cache: cache.caches[l].1, x: cache.inputs[l].pointer,
                                         dOutput: dOutput.pointer + H, dOutputStride: 2 * H, dhFinal: bh.pointer,
-                                        dcFinal: bc.pointer, dx: dBackward.pointer, dh0: nil, dc0: nil)
+                                        dcFinal: bc.pointer, dx: dBackward.pointer)
             Rows.add(dBackward.pointer, into: dInput.pointer, count: S * B * width)
             if let mask = cache.dropMasks[l] { for i in 0..<mask.count { dInput[i] *= mask[i] } }
             dOutput = dInput
         }
+        let width = embedding.table.columns
+        cache.firstStepGradientNorm = Reductions.sumOfSquares(dOutput.pointer, count: B * width).squareRoot()
         embedding.backward(store, ids: cache.ids, dOut: dOutput.pointer)
     }
 }

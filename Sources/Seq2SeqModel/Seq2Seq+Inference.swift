@@ -5,11 +5,11 @@ import TensorKernels
 public final class InferenceState {
     public let rows: Int
     let h: FloatBuffer, c: FloatBuffer, a: FloatBuffer  // [R, D]; a: the previous attentional vector ã
-    let memory: BahdanauAttention.Memory
+    let memory: AttentionMemory
     /// The longest source of the batch: the width of attention rows.
     public var sourceSteps: Int { memory.steps }
 
-    init(rows: Int, hidden: Int, memory: BahdanauAttention.Memory) {
+    init(rows: Int, hidden: Int, memory: AttentionMemory) {
         self.rows = rows
         h = FloatBuffer(count: rows * hidden); c = FloatBuffer(count: rows * hidden); a = FloatBuffer(count: rows * hidden)
         self.memory = memory
@@ -39,18 +39,21 @@ extension Seq2Seq {
         let R = state.rows, D = configuration.decoderHidden, E = configuration.embedding, V = configuration.targetVocabularySize
         precondition(previous.count == R && sentences.count == R, "step: \(R) rows, \(previous.count) tokens, \(sentences.count) sentences")
         let next = InferenceState(rows: R, hidden: D, memory: state.memory)
-        let x = FloatBuffer(count: R * E), gates = FloatBuffer(count: R * 4 * D)
+        let G = decoder.gateWidth
+        let x = FloatBuffer(count: R * E), gates = FloatBuffer(count: R * G)
+        let recurrentGates = decoder.cell.separateRecurrent ? FloatBuffer(count: R * G) : nil
         let recurrent = FloatBuffer(count: R * decoder.recurrentWidth), query = FloatBuffer(count: R * decoder.attention.size)
         let alpha = FloatBuffer(count: R * state.memory.steps), z = FloatBuffer(count: R * decoder.zWidth)
         decoder.embedding.forward(parameters, ids: previous, out: x.pointer)
-        Rows.broadcast(parameters.value(decoder.bias), rows: R, columns: 4 * D, into: gates.pointer, ld: 4 * D)
-        GEMM.multiply(m: R, n: 4 * D, k: E, a: x.pointer, lda: E, b: parameters.value(decoder.wx), ldb: 4 * D, beta: 1,
-                      c: gates.pointer, ldc: 4 * D)
+        Rows.broadcast(parameters.value(decoder.bias), rows: R, columns: G, into: gates.pointer, ld: G)
+        GEMM.multiply(m: R, n: G, k: E, a: x.pointer, lda: E, b: parameters.value(decoder.wx), ldb: G, beta: 1,
+                      c: gates.pointer, ldc: G)
         decoder.fillRecurrent(rows: R, previousA: state.a.pointer, previousH: state.h.pointer, into: recurrent.pointer)
         let source = sentences.map(Int32.init)
         source.withUnsafeBufferPointer { src in
             decoder.stepCore(parameters, rows: R, memory: state.memory, source: src.baseAddress!,
-                             .init(gates: gates.pointer, recurrent: recurrent.pointer, cPrev: state.c.pointer,
+                             .init(gates: gates.pointer, recurrent: recurrent.pointer, recurrentGates: recurrentGates?.pointer,
+                                   hPrev: state.h.pointer, cPrev: state.c.pointer,
                                    cNew: next.c.pointer, hNew: next.h.pointer, query: query.pointer, alpha: alpha.pointer,
                                    z: z.pointer, a: next.a.pointer))
         }

@@ -1,6 +1,6 @@
 import TensorKernels
 
-/// The whole model: source embedding → bidirectional LSTM encoder → bridge → attention decoder → output
+/// The whole model: source embedding → bidirectional recurrent encoder → bridge → attention decoder → output
 /// layer. It reads no file, recipe or argv (ARCHITECTURE.md); all its parameters live in one store.
 public final class Seq2Seq: @unchecked Sendable {
     public let configuration: ModelConfiguration
@@ -24,7 +24,7 @@ public final class Seq2Seq: @unchecked Sendable {
             parameters.initializeUniform(scale: initScale, generator: &generator)
         }
         encoder = RecurrentEncoder(store: parameters, configuration: c)
-        bridge = Bridge(store: parameters)
+        bridge = Bridge(store: parameters, cell: c.cell)
         decoder = AttentionDecoder(store: parameters, configuration: c)
     }
 
@@ -38,6 +38,8 @@ public final class Seq2Seq: @unchecked Sendable {
         public let loss: Double  // summed label-smoothed loss
         public let nll: Double  // summed negative log-likelihood (perplexity = exp(nll / tokens))
         public let tokens: Int
+        /// After `backward`: the gradient norm reaching the first encoder time step (see `RecurrentEncoder.Cache`).
+        public var firstStepGradientNorm: Double { encoder.firstStepGradientNorm }
         public let correct: Int
 
         init(batch: Batch, encoder: RecurrentEncoder.Cache, decoder: AttentionDecoder.Cache, h0: FloatBuffer, c0: FloatBuffer,
@@ -81,7 +83,7 @@ public final class Seq2Seq: @unchecked Sendable {
         let dA = FloatBuffer(count: T * B * D)
         decoder.output.backward(parameters, rows: T * B, input: cache.decoder.aDropped.pointer,
                                 dLogits: cache.dLogits.pointer, dInput: dA.pointer)
-        let dKeys = FloatBuffer(count: S * B * c.attentionSize), dMemory = FloatBuffer(count: S * B * H2)
+        let dKeys = FloatBuffer(count: S * B * decoder.attention.size), dMemory = FloatBuffer(count: S * B * H2)
         let dh0 = FloatBuffer(count: B * D), dc0 = FloatBuffer(count: B * D)
         decoder.backward(parameters, cache: cache.decoder, dADropped: dA, dKeys: dKeys, dMemory: dMemory,
                          dh0: dh0.pointer, dc0: dc0.pointer)

@@ -88,17 +88,18 @@ public final class Trainer {
             }
             let batch = batcher.batch(order[state.batchInEpoch])
             let learningRate = state.scheduler.rate(step: state.step + 1)
-            let (loss, nll, tokens, norm) = trainStep(batch, learningRate: learningRate)
+            let (loss, nll, tokens, norm, firstStepNorm) = trainStep(batch, learningRate: learningRate)
             guard loss.isFinite, norm.isFinite else { throw TrainingError.nonFiniteLoss(step: state.step + 1, lastCheckpoint: lastCheckpoint) }
             state.step += 1
             state.batchInEpoch += 1
             window.add(loss: loss, nll: nll, tokens: tokens, sourceTokens: batch.sourceLengths.reduce(0) { $0 + Int($1) },
-                       sentences: batch.batchSize, norm: Double(norm))
+                       sentences: batch.batchSize, norm: Double(norm), firstStepNorm: firstStepNorm)
             if state.step % options.logEvery == 0 {
                 state.elapsedSeconds = elapsedBefore + Date().timeIntervalSince(clock)
                 let progress = window.progress(state: state, learningRate: learningRate, eta: eta(batchesPerEpoch: order.count))
                 metrics.append([("event", "train"), ("step", state.step), ("epoch", state.epoch), ("loss", progress.loss),
                                 ("ppl", progress.perplexity), ("lr", learningRate), ("grad_norm", progress.gradientNorm),
+                                ("first_step_grad_norm", window.firstStepNorm / Double(max(window.steps, 1))),
                                 ("tokens_per_second", progress.targetTokensPerSecond), ("elapsed", state.elapsedSeconds),
                                 ("target_tokens", window.tokens), ("source_tokens", window.sourceTokens),
                                 ("sentences", window.sentences),
@@ -122,20 +123,20 @@ public final class Trainer {
         }
     }
 
-    /// Forward, backward, clip, Adam: one step. Returns the summed loss and NLL, the token count and the
-    /// gradient norm before clipping.
-    func trainStep(_ batch: Batch, learningRate: Double) -> (Double, Double, Int, Float) {
+    /// Forward, backward, clip, Adam: one step. Returns the summed loss and NLL, the token count, the
+    /// gradient norm before clipping and the norm of the gradient reaching the first encoder time step.
+    func trainStep(_ batch: Batch, learningRate: Double) -> (Double, Double, Int, Float, Double) {
         model.parameters.zeroGradients()
         var generator: SeededGenerator? = state.generator
         let cache = model.forward(batch, labelSmoothing: Float(options.labelSmoothing),
                                   teacherForcing: Float(options.teacherForcing), generator: &generator)
         state.generator = generator!
-        guard cache.loss.isFinite else { return (cache.loss, cache.nll, cache.tokens, .nan) }
+        guard cache.loss.isFinite else { return (cache.loss, cache.nll, cache.tokens, .nan, .nan) }
         model.backward(cache)
         let norm = GradientClipping.clip(model.parameters, maxNorm: Float(options.clipNorm))
-        guard norm.isFinite else { return (cache.loss, cache.nll, cache.tokens, norm) }
+        guard norm.isFinite else { return (cache.loss, cache.nll, cache.tokens, norm, cache.firstStepGradientNorm) }
         adam.update(model.parameters, learningRate: Float(learningRate))
-        return (cache.loss, cache.nll, cache.tokens, norm)
+        return (cache.loss, cache.nll, cache.tokens, norm, cache.firstStepGradientNorm)
     }
 
     private func limitReached() -> StopReason? {
@@ -202,12 +203,14 @@ public final class Trainer {
 
     /// Running sums between two progress reports.
     struct Window {
-        var loss = 0.0, nll = 0.0, tokens = 0, sourceTokens = 0, sentences = 0, norm = 0.0, steps = 0
+        var loss = 0.0, nll = 0.0, tokens = 0, sourceTokens = 0, sentences = 0, norm = 0.0, firstStepNorm = 0.0, steps = 0
         let start = Date()
         /// Time spent validating and checkpointing inside this window.
         var paused = 0.0
         var seconds: Double { Date().timeIntervalSince(start) - paused }
-        mutating func add(loss: Double, nll: Double, tokens: Int, sourceTokens: Int, sentences: Int, norm: Double) {
+        mutating func add(loss: Double, nll: Double, tokens: Int, sourceTokens: Int, sentences: Int, norm: Double,
+                          firstStepNorm: Double) {
+            self.firstStepNorm += firstStepNorm
             self.loss += loss; self.nll += nll; self.tokens += tokens; self.sourceTokens += sourceTokens
             self.sentences += sentences
             self.norm += norm; steps += 1

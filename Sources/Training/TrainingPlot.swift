@@ -15,7 +15,7 @@ public struct TrainingCurves: Sendable {
                   let event = object["event"] as? String,
                   let x = byStep ? (object["step"] as? NSNumber)?.doubleValue : (object["elapsed"] as? NSNumber).map({ $0.doubleValue / 60 })
             else { continue }
-            let keys = event == "train" ? ["loss", "grad_norm"] : event == "valid" ? ["bleu", "ppl"] : []
+            let keys = event == "train" ? ["loss", "grad_norm", "first_step_grad_norm"] : event == "valid" ? ["bleu", "ppl"] : []
             for key in keys {
                 if let y = (object[key] as? NSNumber)?.doubleValue, y.isFinite { series[key, default: []].append((x, y)) }
             }
@@ -25,9 +25,10 @@ public struct TrainingCurves: Sendable {
 
 /// SVG line charts of training curves, one panel per metric, one colour per run (`nmt plot`).
 public enum TrainingPlot {
-    public static let panels: [(key: String, title: String)] = [
-        ("bleu", "validation BLEU"), ("loss", "training loss (per target token)"),
-        ("ppl", "validation perplexity"), ("grad_norm", "gradient norm before clipping"),
+    public static let panels: [(key: String, title: String, logScale: Bool)] = [
+        ("bleu", "validation BLEU", false), ("loss", "training loss (per target token)", false),
+        ("ppl", "validation perplexity", false), ("grad_norm", "gradient norm before clipping (log scale)", true),
+        ("first_step_grad_norm", "gradient norm reaching the first encoder time step (log scale)", true),
     ]
     static let colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
     static let panelWidth = 560.0, panelHeight = 260.0, margin = (left: 60.0, right: 20.0, top: 30.0, bottom: 40.0)
@@ -47,7 +48,9 @@ public enum TrainingPlot {
         }
         for (p, panel) in shown.enumerated() {
             let top = legendHeight + Double(p) * (panelHeight + margin.top + margin.bottom) + margin.top
-            out += panelSVG(runs.map { $0.series[panel.key] ?? [] }, title: panel.title, xLabel: xLabel, top: top)
+            var lines = runs.map { $0.series[panel.key] ?? [] }
+            if panel.logScale { lines = lines.map { $0.filter { $0.y > 0 }.map { (x: $0.x, y: log10($0.y)) } } }
+            out += panelSVG(lines, title: panel.title, xLabel: xLabel, top: top, logScale: panel.logScale)
         }
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
@@ -56,7 +59,9 @@ public enum TrainingPlot {
     static func colour(_ i: Int) -> String { colours[i % colours.count] }
 
     /// One panel: axes with ticks, then a polyline per run.
-    static func panelSVG(_ lines: [[(x: Double, y: Double)]], title: String, xLabel: String, top: Double) -> [String] {
+    /// With `logScale` the y values are already log10 of the data, and ticks are labelled 10^k.
+    static func panelSVG(_ lines: [[(x: Double, y: Double)]], title: String, xLabel: String, top: Double,
+                         logScale: Bool = false) -> [String] {
         let points = lines.flatMap { $0 }
         let xs = Axis(points.map(\.x)), ys = Axis(points.map(\.y))
         let left = margin.left, bottom = top + panelHeight
@@ -69,7 +74,8 @@ public enum TrainingPlot {
         }
         for tick in ys.ticks {
             out.append(##"<line x1="\##(left)" y1="\##(py(tick))" x2="\##(left + panelWidth)" y2="\##(py(tick))" stroke="#eee"/>"##)
-            out.append(#"<text x="\#(left - 6)" y="\#(py(tick) + 4)" text-anchor="end">\#(Axis.label(tick))</text>"#)
+            let label = logScale ? "1e" + Axis.label(tick) : Axis.label(tick)
+            out.append(#"<text x="\#(left - 6)" y="\#(py(tick) + 4)" text-anchor="end">\#(label)</text>"#)
         }
         out.append(#"<text x="\#(left + panelWidth / 2)" y="\#(bottom + 34)" text-anchor="middle">\#(xLabel)</text>"#)
         for (i, line) in lines.enumerated() where !line.isEmpty {

@@ -36,6 +36,12 @@ struct LoadedModel {
         let (model, _) = try Seq2Seq.load(path: weights ?? directory.weightsForTranslation)
         let sourceVocabulary = try Vocabulary.load(path: directory.sourceVocabulary)
         let targetVocabulary = try Vocabulary.load(path: directory.targetVocabulary)
+        let recorded = model.configuration
+        guard recorded.cell == RecurrentCell(recipe.model.cell), recorded.attention == AttentionScore(recipe.model.attention) else {
+            throw CLIError.message("the weights in \(path) are a model with \(recorded.cell.rawValue) cells and \(recorded.attention.rawValue) "
+                + "attention, but its recipe.yaml says model.cell: \(recipe.model.cell.rawValue), model.attention: "
+                + "\(recipe.model.attention.rawValue); the files do not belong together (copy the whole model directory)")
+        }
         guard model.configuration.sourceVocabularySize == sourceVocabulary.count,
               model.configuration.targetVocabularySize == targetVocabulary.count else {
             throw CLIError.message("the weights in \(path) expect vocabularies of \(model.configuration.sourceVocabularySize) and "
@@ -78,4 +84,25 @@ func formatDuration(_ seconds: Double) -> String {
     if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m" }
     if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
     return String(format: "%.1fs", seconds)
+}
+
+/// The model's names for the recipe's choices.
+extension RecurrentCell {
+    init(_ kind: CellKind) {
+        switch kind {
+        case .lstm: self = .lstm
+        case .gru: self = .gru
+        case .rnn: self = .rnn
+        }
+    }
+}
+
+extension AttentionScore {
+    init(_ kind: AttentionKind) {
+        switch kind {
+        case .bahdanau: self = .bahdanau
+        case .luong_general: self = .luongGeneral
+        case .luong_dot: self = .luongDot
+        }
+    }
 }

@@ -12,7 +12,7 @@ struct Translate: ParsableCommand {
             Files and pipes are translated in batches of similar length, in input order; a terminal on stdin \
             is translated line by line as you type. An empty line gives an empty line. Search settings default \
             to the decode section of the model's recipe.
-            N-best format (--n-best K): K lines per sentence, `INDEX ||| TRANSLATION ||| LOGPROB ||| SCORE`, \
+            N-best format (--n-best K): K lines per sentence, `INDEX ||| TRANSLATION ||| logprob=LOGPROB ||| SCORE`, \
             INDEX counting from 0, best first.
             Examples:
               echo "A dog runs." | nmt translate --model models/toy-en-de
@@ -35,7 +35,7 @@ struct Translate: ParsableCommand {
     @Option(help: "Beam size; 1 is greedy search.")
     var beam: Int?
 
-    @Option(help: "Print the K best translations of each sentence (K ≤ beam) in the n-best format.")
+    @Option(help: "Print the K best translations of each sentence (K ≤ beam) in the n-best format (with scores, also for K = 1).")
     var nBest: Int?
 
     @Option(help: "Sentences per batch.")
@@ -122,7 +122,7 @@ struct Translate: ParsableCommand {
             if result.truncated {
                 Console.log("warning: line \(start + k + 1) is longer than \(400) tokens; only its first 400 were translated")
             }
-            if (nBest ?? 1) > 1 {
+            if nBest != nil {  // --n-best K, even K = 1, asks for the n-best format
                 for line in NBestFormat.lines(sentenceIndex: start + k, entries: result.nBest) { try out.write(line: line) }
             } else {
                 try out.write(line: result.text)

@@ -63,7 +63,9 @@ final class EndToEndTests: XCTestCase {
                                          "--n-best", "1", "--length-penalty", "none"])
             XCTAssertEqual(run.status, 0, run.stderr)
             return run.stdout.split(separator: "\n").map { line in
-                Double(line.components(separatedBy: " ||| ")[2].trimmingCharacters(in: .whitespaces)) ?? .nan
+                let fields = line.components(separatedBy: " ||| ")
+                guard fields.count == 4, fields[2].hasPrefix("logprob=") else { return .nan }
+                return Double(fields[2].dropFirst("logprob=".count)) ?? .nan
             }
         }
         let beam = try logProbabilities(beam: 4), greedy = try logProbabilities(beam: 1)

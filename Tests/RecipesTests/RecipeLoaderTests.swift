@@ -62,6 +62,25 @@ final class RecipeLoaderTests: XCTestCase {
         }
     }
 
+    func testCellsAndAttentionScoresParseAndLuongDotNeedsMatchingSizes() throws {
+        for cell in ["lstm", "gru", "rnn"] {
+            for attention in ["bahdanau", "luong_general"] {
+                let recipe = try RecipeLoader.parse(minimal + "\nmodel: {cell: \(cell), attention: \(attention)}\n", path: "r.yaml")
+                XCTAssertEqual(recipe.model.cell.rawValue, cell)
+                XCTAssertEqual(recipe.model.attention.rawValue, attention)
+            }
+        }
+        XCTAssertNoThrow(try RecipeLoader.parse(minimal + "\nmodel: {attention: luong_dot, encoder_hidden: 128, decoder_hidden: 256}\n",
+                                                path: "r.yaml"))
+        XCTAssertThrowsError(try RecipeLoader.parse(minimal + "\nmodel: {attention: luong_dot, encoder_hidden: 128, decoder_hidden: 128}\n",
+                                                    path: "r.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("model.attention") && "\(error)".contains("luong_general"), "\(error)")
+        }
+        XCTAssertThrowsError(try RecipeLoader.parse(minimal + "\nmodel: {cell: lsmt}\n", path: "r.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("gru"), "the choices are listed: \(error)")
+        }
+    }
+
     func testSyntaxErrorNamesTheLine() {
         XCTAssertThrowsError(try RecipeLoader.parse("name: x\ndata: [unclosed\n", path: "r.yaml")) { error in
             guard case .syntax(let path, let line, _) = error as? RecipeError else { return XCTFail("\(error)") }

@@ -14,6 +14,10 @@ final class ShippedRecipeTests: XCTestCase {
         for name in names {
             XCTAssertNoThrow(try RecipeLoader.load(path: folder.appendingPathComponent(name).path), name)
         }
+        let experiments = folder.appendingPathComponent("experiments")
+        let arms = try FileManager.default.contentsOfDirectory(atPath: experiments.path).filter { $0.hasSuffix(".yaml") }
+        XCTAssertEqual(Set(try arms.map { try RecipeLoader.load(path: experiments.appendingPathComponent($0).path).model.cell.rawValue }),
+                       ["lstm", "gru", "rnn"], "\(arms)")
     }
 
     func testReferenceRecipeNamesEveryKeyTheWriterWrites() throws {

@@ -6,7 +6,13 @@ import TestSupport
 final class InferenceTests: XCTestCase {
     /// Step-by-step decoding along the gold prefix scores each target exactly as the teacher-forced pass.
     func testIncrementalStepsReproduceTeacherForcedLogLikelihood() {
-        let model = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(), seed: 8, initScale: 0.5)
+        for (cell, attention) in ModelGradientTests.variants {
+            let configuration = ModelGradientTests.tinyConfiguration(cell: cell, attention: attention)
+            checkIncrementalSteps(Seq2Seq(configuration: configuration, seed: 8, initScale: 0.5), label: "\(cell) + \(attention)")
+        }
+    }
+
+    private func checkIncrementalSteps(_ model: Seq2Seq, label: String) {
         let sources: [[Int32]] = [[4, 5, 6, 4], [5, 6], [6], []]
         let targets: [[Int32]] = [[4, 6], [5, 5, 6], [6], [5]]
         var generator: SeededGenerator? = nil
@@ -30,7 +36,7 @@ final class InferenceTests: XCTestCase {
             }
             state = next
         }
-        XCTAssertEqual(total, nll, accuracy: 1e-4 * nll)
+        XCTAssertEqual(total, nll, accuracy: 1e-4 * nll, label)
     }
 
     /// Reordering rows duplicates and drops hypotheses: a duplicated row scores like its original.

@@ -6,10 +6,17 @@ import TestSupport
 /// Finite-difference checks of the whole model's backward pass (STYLE.md habit 2): tiny dimensions,
 /// a 3-sentence padded batch, every parameter tensor sampled.
 final class ModelGradientTests: XCTestCase {
-    static func tinyConfiguration(dropout: Float = 0, layers: Int = 1, inputFeeding: Bool = true, tied: Bool = false) -> ModelConfiguration {
+    static func tinyConfiguration(dropout: Float = 0, layers: Int = 1, inputFeeding: Bool = true, tied: Bool = false,
+                                  cell: RecurrentCell = .lstm, attention: AttentionScore = .bahdanau) -> ModelConfiguration {
+        // luong_dot scores h·M, so it needs D = 2H.
         ModelConfiguration(sourceVocabularySize: 7, targetVocabularySize: 7, embedding: tied ? 5 : 3, encoderHidden: 4,
-                           encoderLayers: layers, decoderHidden: 5, attentionSize: 3, inputFeeding: inputFeeding,
-                           tieEmbeddings: tied, dropout: dropout)
+                           encoderLayers: layers, decoderHidden: attention == .luongDot ? 8 : 5, attentionSize: 3,
+                           inputFeeding: inputFeeding, tieEmbeddings: tied, dropout: dropout, cell: cell, attention: attention)
+    }
+
+    /// Every cell with every attention score.
+    static let variants: [(RecurrentCell, AttentionScore)] = RecurrentCell.allCases.flatMap { cell in
+        AttentionScore.allCases.map { (cell, $0) }
     }
 
     /// Three sentences of different lengths, so both sides have padding.
@@ -22,7 +29,7 @@ final class ModelGradientTests: XCTestCase {
                              computeGradient: false).loss
     }
 
-    private func checkEveryParameter(_ model: Seq2Seq, smoothing: Float, teacherForcing: Float = 1,
+    private func checkEveryParameter(_ model: Seq2Seq, smoothing: Float, teacherForcing: Float = 1, label: String = "",
                                      file: StaticString = #filePath, line: UInt = #line) {
         var generator: SeededGenerator? = model.configuration.dropout > 0 || teacherForcing < 1 ? SeededGenerator(seed: 99) : nil
         model.parameters.zeroGradients()
@@ -43,7 +50,7 @@ final class ModelGradientTests: XCTestCase {
                 numeric[i] = (plus - minus) / Double(2 * epsilon)
             }
             let analytic = (0..<view.count).map { store.gradients[view.offset + $0] * tokens }
-            GradientCheck.assertClose(analytic: analytic, numeric: numeric, relative: 3e-2, absolute: 3e-4, view.name,
+            GradientCheck.assertClose(analytic: analytic, numeric: numeric, relative: 3e-2, absolute: 3e-4, label + view.name,
                                       file: file, line: line)
         }
     }
@@ -59,6 +66,37 @@ final class ModelGradientTests: XCTestCase {
 
     func testWholeModelGradientWithoutInputFeeding() {
         checkEveryParameter(Seq2Seq(configuration: Self.tinyConfiguration(inputFeeding: false), seed: 3, initScale: 0.5), smoothing: 0)
+    }
+
+    func testGRUAndRNNCellsWithEveryAttentionMatchFiniteDifferences() {
+        for (i, (cell, attention)) in Self.variants.enumerated() where cell != .lstm || attention != .bahdanau {
+            let model = Seq2Seq(configuration: Self.tinyConfiguration(cell: cell, attention: attention), seed: UInt64(20 + i),
+                                initScale: 0.5)
+            checkEveryParameter(model, smoothing: 0.1, label: "\(cell) + \(attention): ")
+        }
+    }
+
+    func testGRUWithDropoutTwoLayersAndNoInputFeedingMatchesFiniteDifferences() {
+        for cell in [RecurrentCell.gru, .rnn] {
+            let model = Seq2Seq(configuration: Self.tinyConfiguration(dropout: 0.3, layers: 2, inputFeeding: false, cell: cell,
+                                                                      attention: .luongGeneral), seed: 31, initScale: 0.5)
+            checkEveryParameter(model, smoothing: 0, label: "\(cell): ")
+        }
+    }
+
+    /// The cell decides which parameters exist: GRU has recurrent biases, only LSTM has a cell-state bridge.
+    func testParametersFollowTheCell() {
+        func names(_ cell: RecurrentCell, _ attention: AttentionScore = .bahdanau) -> Set<String> {
+            Set(Seq2Seq(configuration: Self.tinyConfiguration(cell: cell, attention: attention), seed: 1).parameters.views.map(\.name))
+        }
+        XCTAssertTrue(names(.lstm).isSuperset(of: ["bridge.wc", "bridge.bc", "encoder.0.forward.wh"]))
+        XCTAssertTrue(names(.gru).isSuperset(of: ["decoder.bh", "encoder.0.forward.bh", "encoder.0.backward.bh"]))
+        XCTAssertFalse(names(.gru).contains("bridge.wc"))
+        XCTAssertFalse(names(.rnn).contains("decoder.bh"))
+        XCTAssertEqual(Seq2Seq(configuration: Self.tinyConfiguration(cell: .gru), seed: 1).parameters.view("decoder.wx").columns, 3 * 5)
+        XCTAssertEqual(Seq2Seq(configuration: Self.tinyConfiguration(cell: .rnn), seed: 1).parameters.view("decoder.wx").columns, 5)
+        XCTAssertTrue(names(.lstm, .luongGeneral).contains("attention.wk"))
+        XCTAssertFalse(names(.lstm, .luongDot).contains { $0.hasPrefix("attention.") })
     }
 
     func testScheduledSamplingGradientMatchesFiniteDifferences() {
@@ -94,9 +132,15 @@ final class ModelGradientTests: XCTestCase {
         for i in once.indices { XCTAssertEqual(twice[i], 2 * once[i], accuracy: 1e-6 * max(1, abs(once[i]))) }
     }
 
-    /// A padded batch gives each sentence the loss it gets alone.
+    /// A padded batch gives each sentence the loss it gets alone, for every cell and attention.
     func testPaddedBatchEqualsEachSentenceAlone() {
-        let model = Seq2Seq(configuration: Self.tinyConfiguration(), seed: 7, initScale: 0.5)
+        for (cell, attention) in Self.variants {
+            let model = Seq2Seq(configuration: Self.tinyConfiguration(cell: cell, attention: attention), seed: 7, initScale: 0.5)
+            checkPaddedBatch(model, label: "\(cell) + \(attention)")
+        }
+    }
+
+    private func checkPaddedBatch(_ model: Seq2Seq, label: String) {
         var generator: SeededGenerator? = nil
         let together = model.forward(Self.batch, generator: &generator, computeGradient: false).loss
         let sources: [[Int32]] = [[4, 5, 6, 4], [5, 6], [6]], targets: [[Int32]] = [[4, 6], [5, 5, 6], [6]]
@@ -105,7 +149,7 @@ final class ModelGradientTests: XCTestCase {
             alone += model.forward(Batch(sources: [sources[i]], targets: [targets[i]]), generator: &generator,
                                    computeGradient: false).loss
         }
-        XCTAssertEqual(together, alone, accuracy: 1e-4 * abs(alone))
+        XCTAssertEqual(together, alone, accuracy: 1e-4 * abs(alone), label)
     }
 
     func testSameSeedGivesTheSameWeightsBitForBit() {

@@ -7,15 +7,18 @@ struct MakeCorpora {
     static func main() throws {
         let root = CommandLine.arguments.dropFirst().first ?? "."
         try writeReverse(to: root + "/corpora/reverse")
+        try writeReverse(to: root + "/corpora/reverse-long", lengths: 25...50, seed: 20261201,
+                         counts: [("test", 200), ("valid", 200), ("train", 6_000)])
         try writeToyGerman(to: root + "/corpora/toy-en-de")
     }
 
-    /// 10,000 / 200 / 200 lines, no source line in two splits.
-    static func writeReverse(to folder: String) throws {
-        var rng = SplitMix64(seed: 20261122)
+    /// By default 10,000 / 200 / 200 lines of 3–15 tokens, no source line in two splits.
+    static func writeReverse(to folder: String, lengths: ClosedRange<Int> = 3...15, seed: UInt64 = 20261122,
+                             counts: [(String, Int)] = [("test", 200), ("valid", 200), ("train", 10_000)]) throws {
+        var rng = SplitMix64(seed: seed)
         var seen = Set<String>()
-        for (split, count) in [("test", 200), ("valid", 200), ("train", 10_000)] {
-            let pairs = ReverseTask.lines(count: count, avoid: &seen, rng: &rng)
+        for (split, count) in counts {
+            let pairs = ReverseTask.lines(count: count, lengths: lengths, avoid: &seen, rng: &rng)
             try write(pairs.map(\.source), to: "\(folder)/\(split).src")
             try write(pairs.map(\.target), to: "\(folder)/\(split).tgt")
         }

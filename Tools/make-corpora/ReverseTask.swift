@@ -3,11 +3,12 @@
 enum ReverseTask {
     static let alphabet = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t"]
 
-    /// `count` distinct source lines of 3–15 tokens each (distinct from every line in `avoid`).
-    static func lines(count: Int, avoid: inout Set<String>, rng: inout SplitMix64) -> [(source: String, target: String)] {
+    /// `count` distinct source lines of `lengths` tokens each (distinct from every line in `avoid`).
+    static func lines(count: Int, lengths: ClosedRange<Int> = 3...15, avoid: inout Set<String>,
+                      rng: inout SplitMix64) -> [(source: String, target: String)] {
         var result: [(String, String)] = []
         while result.count < count {
-            let length = rng.int(in: 3...15)
+            let length = rng.int(in: lengths)
             let tokens = (0..<length).map { _ in rng.pick(alphabet) }
             let source = tokens.joined(separator: " ")
             guard avoid.insert(source).inserted else { continue }
