@@ -1,15 +1,33 @@
+import Glibc
+
 /// A fixed-size, 64-byte aligned, zero-initialised Float buffer: the storage of parameters, gradients
 /// and per-batch workspaces. A class so that a layer's cache can hand out raw pointers without copies;
 /// it is owned by one thread at a time.
+///
+/// Buffers of 32 MiB and more are anonymous memory maps: the kernel hands out zero pages when they are
+/// first touched, so a large buffer that is never written (the gradients of a model loaded only to
+/// translate) costs nothing. Smaller ones come from the heap, which reuses pages already faulted in:
+/// mapping the per-step workspaces of decoding too (threshold 256 KiB) made beam search 13 % slower.
 public final class FloatBuffer: @unchecked Sendable {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Float>
+    private let mappedBytes: Int  // 0: allocated on the heap
+
+    static let mapThreshold = 32 * 1024 * 1024
 
     public init(count: Int) {
         precondition(count >= 0, "FloatBuffer count \(count) is negative")
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
-        pointer = raw.initializeMemory(as: Float.self, repeating: 0, count: max(count, 1))
+        let bytes = max(count, 1) * 4
+        if bytes >= Self.mapThreshold,
+           let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), mapped != MAP_FAILED {
+            mappedBytes = bytes
+            pointer = mapped.bindMemory(to: Float.self, capacity: max(count, 1))  // page-aligned, already zero
+        } else {
+            mappedBytes = 0
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            pointer = raw.initializeMemory(as: Float.self, repeating: 0, count: max(count, 1))
+        }
     }
 
     public convenience init(_ values: [Float]) {
@@ -17,7 +35,9 @@ public final class FloatBuffer: @unchecked Sendable {
         values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: values.count) }
     }
 
-    deinit { pointer.deallocate() }
+    deinit {
+        if mappedBytes > 0 { munmap(pointer, mappedBytes) } else { pointer.deallocate() }
+    }
 
     public subscript(index: Int) -> Float {
         get { pointer[index] }

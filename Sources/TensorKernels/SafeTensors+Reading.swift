@@ -25,7 +25,7 @@ extension SafeTensors {
     /// ranges inside the file, and no two ranges overlapping. Never traps on bad input.
     public static func parse(_ data: Foundation.Data, path: String) throws -> SafeTensors {
         func fail(_ reason: String) -> SafeTensorsError { .invalid(path: path, reason: reason) }
-        let bytes = [UInt8](data)
+        let bytes = data.startIndex == 0 ? data : Foundation.Data(data)  // indices from 0, no copy of the weights
         guard bytes.count >= 8 else { throw fail("the file has \(bytes.count) bytes, fewer than the 8-byte header length") }
         var length: UInt64 = 0
         for i in 0..<8 { length |= UInt64(bytes[i]) << (8 * UInt64(i)) }

@@ -48,9 +48,10 @@ struct LoadedModel {
                 + "\(model.configuration.targetVocabularySize) entries, but the directory's have \(sourceVocabulary.count) and "
                 + "\(targetVocabulary.count); the files do not belong together")
         }
-        return LoadedModel(directory: directory, recipe: recipe, model: model,
-                           source: try TextPipeline(options: options, mergesPath: merges(true)),
-                           target: try TextPipeline(options: options, mergesPath: merges(false)),
+        let source = try TextPipeline(options: options, mergesPath: merges(true))
+        // Joint BPE: both sides read the same merges file, so one pipeline (and one parse of it) serves both.
+        let target = merges(false) == merges(true) ? source : try TextPipeline(options: options, mergesPath: merges(false))
+        return LoadedModel(directory: directory, recipe: recipe, model: model, source: source, target: target,
                            sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary)
     }
 
