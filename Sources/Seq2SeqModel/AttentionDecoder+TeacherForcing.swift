@@ -62,6 +62,7 @@ extension AttentionDecoder {
         Rows.broadcast(store.value(bias), rows: T * B, columns: G, into: cache.gates.pointer, ld: G)
         GEMM.multiply(m: T * B, n: G, k: E, a: cache.embedded.pointer, lda: E, b: store.value(wx), ldb: G,
                       beta: 1, c: cache.gates.pointer, ldc: G)
+        let recurrentWeightT = product.transposedWeight(store)
         cache.source.withUnsafeBufferPointer { source in
             for t in 0..<T {
                 if t > 0, teacherForcing < 1, generator != nil {
@@ -71,7 +72,7 @@ extension AttentionDecoder {
                 let previousA = t == 0 ? nil : UnsafePointer(cache.aDropped.row((t - 1) * B, columns: D))
                 fillRecurrent(rows: B, previousA: previousA, previousH: s.hPrev, into: s.recurrent)
                 s.cPrev.update(from: t == 0 ? c0 : UnsafePointer(cache.cNew.row((t - 1) * B, columns: D)), count: B * D)
-                stepCore(store, rows: B, memory: memory, source: source.baseAddress!, s)
+                stepCore(store, rows: B, memory: memory, source: source.baseAddress!, recurrentWeightT: recurrentWeightT, s)
                 let dropped = cache.aDropped.row(t * B, columns: D)
                 if let mask = cache.aMask {
                     for i in 0..<(B * D) { dropped[i] = s.a[i] * mask[t * B * D + i] }

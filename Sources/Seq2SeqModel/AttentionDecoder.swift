@@ -65,10 +65,12 @@ public struct AttentionDecoder: Sendable {
     }
 
     /// One decoder step after the input projection: recurrent product, cell, attention, attentional vector.
+    /// - Parameter recurrentWeightT: `product.transposedWeight(store)`, made once per batch
     func stepCore(_ store: ParameterStore, rows R: Int, memory: AttentionMemory, source: UnsafePointer<Int32>,
-                  _ s: StepBuffers) {
+                  recurrentWeightT: FloatBuffer, _ s: StepBuffers) {
         let D = hidden, W = memory.width, Z = zWidth
-        product.forward(store, rows: R, input: s.recurrent, ld: recurrentWidth, gates: s.gates, recurrent: s.recurrentGates)
+        product.forward(store, weightT: recurrentWeightT, rows: R, input: s.recurrent, ld: recurrentWidth, gates: s.gates,
+                        recurrent: s.recurrentGates)
         cell.forward(batch: R, hidden: D, gates: s.gates, recurrent: s.recurrentGates.map { UnsafePointer($0) },
                      cPrev: s.cPrev, hPrev: s.hPrev, c: s.cNew, h: s.hNew, mask: nil)
         attention.query(store, rows: R, state: s.hNew, into: s.query)

@@ -76,12 +76,13 @@ public struct RecurrentLayer: Sendable {
         GEMM.multiply(m: S * B, n: G, k: input, a: x, lda: input, b: store.value(wx), ldb: G,
                       beta: 1, c: cache.gates.pointer, ldc: G)
         var hp = UnsafePointer(zeros.pointer), cp = UnsafePointer(zeros.pointer)
+        let whT = product.transposedWeight(store)
         for k in 0..<S {
             let t = time(k, S), rowsAt = t * B
             cache.hPrev.row(rowsAt, columns: H).update(from: hp, count: B * H)
             cache.cPrev?.row(rowsAt, columns: H).update(from: cp, count: B * H)
             let g = cache.gates.row(rowsAt, columns: G), rec = cache.recurrent?.row(rowsAt, columns: G)
-            product.forward(store, rows: B, input: hp, ld: H, gates: g, recurrent: rec)
+            product.forward(store, weightT: whT, rows: B, input: hp, ld: H, gates: g, recurrent: rec)
             let cn = cache.cNew?.row(rowsAt, columns: H), hn = cache.hNew.row(rowsAt, columns: H)
             cell.forward(batch: B, hidden: H, gates: g, recurrent: rec.map { UnsafePointer($0) }, cPrev: cp, hPrev: hp,
                          c: cn, h: hn, mask: mask.map { UnsafePointer($0.pointer + rowsAt) })

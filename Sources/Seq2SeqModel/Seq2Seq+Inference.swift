@@ -6,13 +6,20 @@ public final class InferenceState {
     public let rows: Int
     let h: FloatBuffer, c: FloatBuffer, a: FloatBuffer  // [R, D]; a: the previous attentional vector ã
     let memory: AttentionMemory
+    let recurrentWeightT: FloatBuffer  // the decoder's Wrᵀ, made once per batch (AttentionDecoder.stepCore)
     /// The longest source of the batch: the width of attention rows.
     public var sourceSteps: Int { memory.steps }
 
-    init(rows: Int, hidden: Int, memory: AttentionMemory) {
+    init(rows: Int, hidden: Int, memory: AttentionMemory, recurrentWeightT: FloatBuffer) {
         self.rows = rows
         h = FloatBuffer(count: rows * hidden); c = FloatBuffer(count: rows * hidden); a = FloatBuffer(count: rows * hidden)
         self.memory = memory
+        self.recurrentWeightT = recurrentWeightT
+    }
+
+    /// A state of R rows that shares this one's batch: the same memory and weights.
+    func sibling(rows: Int, hidden: Int) -> InferenceState {
+        InferenceState(rows: rows, hidden: hidden, memory: memory, recurrentWeightT: recurrentWeightT)
     }
 }
 
@@ -25,7 +32,8 @@ extension Seq2Seq {
         let enc = encoder.forward(parameters, ids: batch.sourceIds, lengths: batch.sourceLengths, steps: S, batch: B,
                                   dropout: 0, generator: &noDropout)
         let memory = decoder.attention.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
-        let state = InferenceState(rows: B, hidden: D, memory: memory)
+        let state = InferenceState(rows: B, hidden: D, memory: memory,
+                                   recurrentWeightT: decoder.product.transposedWeight(parameters))
         bridge.forward(parameters, batch: B, finalH: enc.finalH.pointer, finalC: enc.finalC.pointer,
                        h0: state.h.pointer, c0: state.c.pointer)
         return state
@@ -38,7 +46,7 @@ extension Seq2Seq {
     {
         let R = state.rows, D = configuration.decoderHidden, E = configuration.embedding, V = configuration.targetVocabularySize
         precondition(previous.count == R && sentences.count == R, "step: \(R) rows, \(previous.count) tokens, \(sentences.count) sentences")
-        let next = InferenceState(rows: R, hidden: D, memory: state.memory)
+        let next = state.sibling(rows: R, hidden: D)
         let G = decoder.gateWidth
         let x = FloatBuffer(count: R * E), gates = FloatBuffer(count: R * G)
         let recurrentGates = decoder.cell.separateRecurrent ? FloatBuffer(count: R * G) : nil
@@ -52,6 +60,7 @@ extension Seq2Seq {
         let source = sentences.map(Int32.init)
         source.withUnsafeBufferPointer { src in
             decoder.stepCore(parameters, rows: R, memory: state.memory, source: src.baseAddress!,
+                             recurrentWeightT: state.recurrentWeightT,
                              .init(gates: gates.pointer, recurrent: recurrent.pointer, recurrentGates: recurrentGates?.pointer,
                                    hPrev: state.h.pointer, cPrev: state.c.pointer,
                                    cNew: next.c.pointer, hNew: next.h.pointer, query: query.pointer, alpha: alpha.pointer,
@@ -68,7 +77,7 @@ extension Seq2Seq {
     /// New row i continues old row `rows[i]`.
     public func reorder(_ state: InferenceState, rows: [Int]) -> InferenceState {
         let D = configuration.decoderHidden
-        let next = InferenceState(rows: rows.count, hidden: D, memory: state.memory)
+        let next = state.sibling(rows: rows.count, hidden: D)
         for (i, r) in rows.enumerated() {
             precondition(r >= 0 && r < state.rows, "reorder: row \(r) outside 0..<\(state.rows)")
             (next.h.pointer + i * D).update(from: state.h.pointer + r * D, count: D)

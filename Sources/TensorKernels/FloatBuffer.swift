@@ -80,3 +80,23 @@ public enum Rows {
         for r in 0..<rows { (dst + r * ldDestination).update(from: src + r * ldSource, count: n) }
     }
 }
+
+/// Transposed copies, for products that run faster with the other operand layout (PLATFORM.md;
+/// `nmt-bench gemm` shows which).
+public enum Transpose {
+    /// - Parameters: source: `[rows, columns]` row-major
+    /// - Returns: `[columns, rows]`
+    public static func copy(_ source: UnsafePointer<Float>, rows: Int, columns: Int) -> FloatBuffer {
+        let result = FloatBuffer(count: rows * columns)
+        let block = 32  // tiles keep both the reads and the writes within cache lines
+        for r0 in stride(from: 0, to: rows, by: block) {
+            for c0 in stride(from: 0, to: columns, by: block) {
+                for r in r0..<min(r0 + block, rows) {
+                    let src = source + r * columns, dst = result.pointer + r
+                    for c in c0..<min(c0 + block, columns) { dst[c * rows] = src[c] }
+                }
+            }
+        }
+        return result
+    }
+}

@@ -48,3 +48,20 @@ final class GEMMTests: XCTestCase {
         XCTAssertEqual(d[2, 1], 3 * 2 + 6 * 5)
     }
 }
+
+final class TransposeTests: XCTestCase {
+    /// Shapes that are not multiples of the 32×32 tile, and the transpose-B product it feeds.
+    func testTransposeCopyOnTileUnalignedShapesAndTheProductThroughIt() {
+        for (rows, columns) in [(1, 1), (3, 70), (33, 65)] {
+            let source = (0..<(rows * columns)).map { Float($0) }
+            let t = source.withUnsafeBufferPointer { Transpose.copy($0.baseAddress!, rows: rows, columns: columns) }
+            for r in 0..<rows { for c in 0..<columns { XCTAssertEqual(t[c * rows + r], source[r * columns + c], "[\(r), \(c)]") } }
+            // x·W with W [rows, columns] equals x·(Wᵀ)ᵀ through the transposed copy.
+            let x = (0..<(2 * rows)).map { Float($0 % 5) - 2 }
+            var direct = [Float](repeating: 0, count: 2 * columns), viaCopy = direct
+            GEMM.referenceMultiply(m: 2, n: columns, k: rows, a: x, lda: rows, b: source, ldb: columns, c: &direct, ldc: columns)
+            GEMM.multiply(transposeB: true, m: 2, n: columns, k: rows, a: x, lda: rows, b: t.pointer, ldb: rows, c: &viaCopy, ldc: columns)
+            for i in direct.indices { XCTAssertEqual(viaCopy[i], direct[i], accuracy: 1e-3, "\(rows)×\(columns) element \(i)") }
+        }
+    }
+}
