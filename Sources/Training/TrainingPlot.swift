@@ -63,7 +63,7 @@ public enum TrainingPlot {
     static func panelSVG(_ lines: [[(x: Double, y: Double)]], title: String, xLabel: String, top: Double,
                          logScale: Bool = false) -> [String] {
         let points = lines.flatMap { $0 }
-        let xs = Axis(points.map(\.x)), ys = Axis(points.map(\.y))
+        let xs = Axis(points.map(\.x)), ys = Axis(points.map(\.y), minimumStep: logScale ? 1 : 0)  // log: whole decades
         let left = margin.left, bottom = top + panelHeight
         func px(_ x: Double) -> Double { left + (x - xs.low) / (xs.high - xs.low) * panelWidth }
         func py(_ y: Double) -> Double { bottom - (y - ys.low) / (ys.high - ys.low) * panelHeight }
@@ -91,17 +91,18 @@ public enum TrainingPlot {
     /// A linear axis over the data with about five round ticks.
     struct Axis {
         let low: Double, high: Double, ticks: [Double]
-        init(_ values: [Double]) {
+        init(_ values: [Double], minimumStep: Double = 0) {
             var low = values.min() ?? 0, high = values.max() ?? 1
             if high - low < 1e-9 { low -= 1; high += 1 }
             let raw = (high - low) / 5, magnitude = pow(10, floor(log10(raw)))
-            let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+            let step = max(minimumStep, [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude)
             low = floor(low / step) * step; high = ceil(high / step) * step
             self.low = low; self.high = high
             ticks = stride(from: low, through: high + step / 2, by: step).map { $0 }
         }
         static func label(_ value: Double) -> String {
-            value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%.3g", value)
+            if abs(value) < 1e-9 { return "0" }
+            return value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%.3g", value)
         }
     }
 }

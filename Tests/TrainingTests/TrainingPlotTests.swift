@@ -38,6 +38,8 @@ final class TrainingPlotTests: XCTestCase {
         XCTAssertEqual(axis.low, 0)
         XCTAssertEqual(axis.high, 8)
         XCTAssertEqual(axis.ticks, [0, 2, 4, 6, 8])
+        XCTAssertEqual(TrainingPlot.Axis([-2.4, -1.7], minimumStep: 1).ticks, [-3, -2, -1], "log panels tick whole decades")
+        XCTAssertEqual(TrainingPlot.Axis.label(5.55e-17), "0")
         let flat = TrainingPlot.Axis([5, 5])
         XCTAssertLessThan(flat.low, 5)
         XCTAssertGreaterThan(flat.high, 5)
