@@ -1,0 +1,12 @@
+"""Moses-tokenizes Multi30k train and val (en, de) into onmt-data/, as peers.md describes (sacremoses, case kept)."""
+import sys
+from sacremoses import MosesTokenizer
+
+corpus = sys.argv[1]  # the folder holding train.en, val.de, ...
+for split in ["train", "val"]:
+    for lang in ["en", "de"]:
+        tokenizer = MosesTokenizer(lang=lang)
+        with open(f"{corpus}/{split}.{lang}", encoding="utf-8") as source, \
+             open(f"onmt-data/{split}.tok.{lang}", "w", encoding="utf-8") as out:
+            for line in source:
+                out.write(tokenizer.tokenize(line.strip(), escape=False, return_str=True) + "\n")
