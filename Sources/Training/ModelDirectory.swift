@@ -57,6 +57,11 @@ public final class MetricsLog {
     }
 
     public func append(_ fields: [(String, Any)]) {
+        try? handle?.write(contentsOf: Foundation.Data((Self.line(fields) + "\n").utf8))
+    }
+
+    /// One JSON object on one line, keys in the given order (also what `nmt-bench` prints).
+    public static func line(_ fields: [(String, Any)]) -> String {
         let body = fields.map { key, value -> String in
             let rendered: String
             switch value {
@@ -67,7 +72,7 @@ public final class MetricsLog {
             }
             return "\"\(key)\":\(rendered)"
         }
-        try? handle?.write(contentsOf: Foundation.Data(("{" + body.joined(separator: ",") + "}\n").utf8))
+        return "{" + body.joined(separator: ",") + "}"
     }
 
     deinit { try? handle?.close() }

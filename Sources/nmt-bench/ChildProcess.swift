@@ -14,19 +14,14 @@ enum ChildProcess {
         let stderr: String
     }
 
-    /// Runs `nmt ARGS` to the end; standard output goes to `stdoutPath` (or is discarded).
-    static func run(_ arguments: [String], stdoutPath: String? = nil) throws -> Outcome {
+    /// Runs `nmt ARGS` to the end; its standard output is discarded.
+    static func run(_ arguments: [String]) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: nmtPath)
         process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
-        if let stdoutPath {
-            FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-        }
+        process.standardOutput = FileHandle.nullDevice
         let started = Date()
         try process.run()
         let text = errors.fileHandleForReading.readDataToEndOfFile()
@@ -47,15 +42,4 @@ enum ChildProcess {
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// One JSON object on one line, keys in the given order.
-func jsonLine(_ fields: [(String, Any)]) -> String {
-    "{" + fields.map { key, value in
-        switch value {
-        case let d as Double: return "\"\(key)\":\(String(format: "%.4g", d))"
-        case let s as String: return "\"\(key)\":\"\(s)\""
-        default: return "\"\(key)\":\(value)"
-        }
-    }.joined(separator: ",") + "}"
 }

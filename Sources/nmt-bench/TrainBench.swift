@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Recipes
+import Training
 
 /// `nmt-bench train RECIPE --steps N`: training throughput of `nmt train`, after warm-up steps.
 struct TrainBench: ParsableCommand {
@@ -47,10 +48,11 @@ struct TrainBench: ParsableCommand {
         for line in text.split(separator: "\n") {
             guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   object["event"] as? String == "train", let step = object["step"] as? Int, step > warmup else { continue }
-            target += object["target_tokens"] as? Double ?? Double(object["target_tokens"] as? Int ?? 0)
-            source += object["source_tokens"] as? Double ?? Double(object["source_tokens"] as? Int ?? 0)
-            sentences += Double(object["sentences"] as? Int ?? 0)
-            seconds += object["seconds"] as? Double ?? 0
+            func number(_ key: String) -> Double { (object[key] as? NSNumber)?.doubleValue ?? 0 }
+            target += number("target_tokens")
+            source += number("source_tokens")
+            sentences += number("sentences")
+            seconds += number("seconds")
             measured += window
         }
         guard seconds > 0 else { throw BenchError("no training windows after step \(warmup) in metrics.jsonl") }
@@ -59,7 +61,7 @@ struct TrainBench: ParsableCommand {
             .training(sourceTokens: source, targetTokens: target, sentences: sentences)
         let modelGFLOPS = flops / seconds / 1e9
         let peak = GEMMBench.peakGFLOPS()
-        print(jsonLine([
+        print(MetricsLog.line([
             ("recipe", loaded.name), ("steps_measured", measured), ("target_tokens_per_second", target / seconds),
             ("source_tokens_per_second", source / seconds), ("seconds_per_step", seconds / Double(measured)),
             ("peak_rss_mb", rss), ("model_gflops_per_second", modelGFLOPS), ("gemm_peak_gflops", peak),

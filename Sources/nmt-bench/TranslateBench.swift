@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Training
 
 /// `nmt-bench translate --model DIR --input FILE`: whole-process translation speed and memory of
 /// `nmt translate`, then single-sentence latency through a pipe (`--line-by-line`).
@@ -37,7 +38,9 @@ struct TranslateBench: ParsableCommand {
                                             "--batch-size", "\(batchSize)"] + search)
         guard outcome.status == 0 else { throw BenchError("nmt translate failed:\n" + outcome.stderr) }
         let rss = ChildProcess.peakChildRSSMiB
-        let sentences = try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        var lines = try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }  // the final newline
+        let sentences = lines.count
         let summary = Summary(outcome.stderr)
         var fields: [(String, Any)] = [
             ("beam", beam), ("batch_size", batchSize), ("sentences", sentences), ("seconds", outcome.seconds),
@@ -46,13 +49,12 @@ struct TranslateBench: ParsableCommand {
             ("peak_rss_mb", rss), ("model_load_seconds", summary.loadSeconds),
         ]
         if latencySentences > 0 {
-            let lines = try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n").prefix(latencySentences).map(String.init)
-            let (first, latencies) = try latency(lines: lines, search: search)
+            let (first, latencies) = try latency(lines: lines.prefix(latencySentences).map(String.init), search: search)
             let sorted = latencies.sorted()
             fields += [("first_line_seconds", first), ("latency_p50_seconds", sorted[sorted.count / 2]),
                        ("latency_p95_seconds", sorted[min(sorted.count - 1, sorted.count * 95 / 100)])]
         }
-        print(jsonLine(fields))
+        print(MetricsLog.line(fields))
     }
 
     /// Starts `nmt translate --line-by-line`, feeds one sentence at a time and times each answer.
