@@ -34,7 +34,7 @@ extension ScorerOutput {
         }
         guard needsAttention else { return }
         guard let attention else {
-            throw DecodingError.attentionUnavailable(neededFor: "attention output or the coverage penalty")
+            throw DecodingError.attentionUnavailable(neededFor: "unknown-word replacement, attention output or the coverage penalty")
         }
         guard attentionWidth >= longestSource, attention.count == rows * attentionWidth else {
             throw DecodingError.scorerContract(

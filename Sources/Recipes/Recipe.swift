@@ -92,7 +92,7 @@ public struct VocabSection: RecipeSection {
 }
 
 public enum CellKind: String, RecipeChoice { case lstm, gru, rnn }
-public enum AttentionKind: String, RecipeChoice { case bahdanau, luong_general, luong_dot }
+public enum AttentionKind: String, RecipeChoice { case bahdanau, luong_general, luong_dot, none }
 
 public struct ModelSection: RecipeSection {
     public var cell: CellKind = .lstm

@@ -35,5 +35,8 @@ enum RecipeValidation {
         try require(d.beam >= 1, "decode.beam", "must be at least 1")
         try require(d.maxLengthRatio > 0, "decode.max_length_ratio", "must be above 0")
         try require(d.batchSize >= 1, "decode.batch_size", "must be at least 1")
+        try require(!d.replaceUnk || m.attention != .none, "decode.replace_unk",
+                    "copies the most attended source word, so it needs attention, but model.attention is none; "
+                    + "set replace_unk: false or choose an attention")
     }
 }

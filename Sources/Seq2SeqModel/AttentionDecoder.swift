@@ -5,7 +5,7 @@ import TensorKernels
 ///     z_t  = x_t·Wx + b + [ã_{t−1}; h_{t−1}]·Wr              (input feeding: ã_{t−1}; ã₋₁ = 0)
 ///     (c_t, h_t) = LSTMCell(z_t, c_{t−1})                    (GRU: the h_{t−1} rows of Wr, plus b_h, form its
 ///                                                            separate recurrent input; RNN: h_t = tanh(z_t))
-///     ctx_t = Attention(query from h_t, memory M)            (Bahdanau, or Luong general / dot)
+///     ctx_t = Attention(query from h_t, memory M)            (Bahdanau, Luong general / dot; none: no ctx)
 ///     a_t  = tanh([ctx_t; h_t]·Wc + b_c)                     (the attentional vector)
 ///     ã_t  = dropout(a_t)                                    (feeds the output layer and step t+1)
 /// The decoder starts from the bridge's (h₀, c₀). The same `stepCore` serves teacher forcing and search.
@@ -14,7 +14,7 @@ public struct AttentionDecoder: Sendable {
     let wx: ParameterView  // [E, G·D]  (G gate blocks: 4 LSTM, 3 GRU, 1 RNN)
     let product: RecurrentProduct  // Wr [(D if input feeding) + D, G·D] (and b_h for GRU)
     let bias: ParameterView  // [1, G·D]
-    let wc: ParameterView  // [2H + D, D]
+    let wc: ParameterView  // [2H + D, D] ([D, D] without attention)
     let bc: ParameterView  // [1, D]
     let attention: any AttentionMechanism
     let output: OutputLayer
@@ -27,7 +27,7 @@ public struct AttentionDecoder: Sendable {
         return [("target.embedding", c.targetVocabularySize, c.embedding), ("decoder.wx", c.embedding, G),
                 ("decoder.wr", c.recurrentInput, G), ("decoder.b", 1, G)]
             + (c.cell.separateRecurrent ? [("decoder.bh", 1, G)] : [])
-            + [("decoder.wc", 2 * c.encoderHidden + D, D), ("decoder.bc", 1, D)]
+            + [("decoder.wc", c.contextWidth + D, D), ("decoder.bc", 1, D)]
             + attentionShapes(c) + OutputLayer.shapes(c)
     }
 
@@ -47,7 +47,7 @@ public struct AttentionDecoder: Sendable {
 
     var recurrentWidth: Int { product.width }
     var gateWidth: Int { product.gateWidth }  // G·D
-    var zWidth: Int { wc.rows }  // 2H + D
+    var zWidth: Int { wc.rows }  // 2H + D (D without attention)
 
     /// Buffers of one step for R rows (views into the per-batch cache in training).
     struct StepBuffers {

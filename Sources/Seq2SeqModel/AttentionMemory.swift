@@ -115,6 +115,7 @@ func makeAttention(store: ParameterStore, configuration c: ModelConfiguration) -
     switch c.attention {
     case .bahdanau: return BahdanauAttention(store: store)
     case .luongGeneral, .luongDot: return LuongAttention(store: store, configuration: c)
+    case .none: return NoAttention()
     }
 }
 
@@ -122,6 +123,7 @@ func attentionShapes(_ c: ModelConfiguration) -> [(String, Int, Int)] {
     switch c.attention {
     case .bahdanau: return BahdanauAttention.shapes(c)
     case .luongGeneral, .luongDot: return LuongAttention.shapes(c)
+    case .none: return NoAttention.shapes(c)
     }
 }
 
@@ -130,4 +132,6 @@ public enum AttentionScore: String, Sendable, Codable, CaseIterable {
     case bahdanau
     case luongGeneral = "luong_general"
     case luongDot = "luong_dot"
+    /// No attention: the decoder sees the source only through the bridge (`NoAttention`).
+    case none
 }

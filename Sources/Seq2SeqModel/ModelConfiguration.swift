@@ -55,6 +55,9 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
                   attention: try c.decodeIfPresent(AttentionScore.self, forKey: .attention) ?? .bahdanau)
     }
 
+    /// Width of the context vector in the decoder's z = [ctx; h]: the encoder's 2H, or 0 without attention.
+    var contextWidth: Int { attention == .none ? 0 : 2 * encoderHidden }
+
     /// Width of the decoder's recurrent input: the previous attentional vector (input feeding) and h.
     var recurrentInput: Int { (inputFeeding ? decoderHidden : 0) + decoderHidden }
 }

@@ -43,7 +43,9 @@ public struct RecurrentEncoder: Sendable {
         /// The top layer's final states, `[B, 2H]` each: [forward | backward] (finalC stays zero without a cell state).
         public let finalH: FloatBuffer, finalC: FloatBuffer
         /// Written by backward: the norm of the loss gradient reaching the source embeddings of time step 0
-        /// (all B rows), the quantity that vanishes or explodes with the distance it travels back in time.
+        /// (all B rows) through the bottom layer's forward direction, the quantity that vanishes or explodes
+        /// with the distance it travels back in time. The backward direction reads step 0 last, so its part
+        /// has travelled no distance and is left out.
         public internal(set) var firstStepGradientNorm: Double = 0
         /// The memory M `[S·B, 2H]`.
         public var memory: FloatBuffer { outputs[outputs.count - 1] }
@@ -113,6 +115,12 @@ public struct RecurrentEncoder: Sendable {
             let dInput = FloatBuffer(count: S * B * width), dBackward = FloatBuffer(count: S * B * width)
             layers[l].forward.backward(store, cache: cache.caches[l].0, x: cache.inputs[l].pointer, dOutput: dOutput.pointer,
                                        dOutputStride: 2 * H, dhFinal: fh.pointer, dcFinal: fc.pointer, dx: dInput.pointer)
+            if l == 0 {
+                let mask = cache.dropMasks[0]
+                var sum = 0.0
+                for i in 0..<(B * width) { let g = Double(dInput[i] * (mask?[i] ?? 1)); sum += g * g }
+                cache.firstStepGradientNorm = sum.squareRoot()
+            }
             layers[l].backward.backward(store, cache: cache.caches[l].1, x: cache.inputs[l].pointer,
                                         dOutput: dOutput.pointer + H, dOutputStride: 2 * H, dhFinal: bh.pointer,
                                         dcFinal: bc.pointer, dx: dBackward.pointer)
@@ -120,8 +128,6 @@ public struct RecurrentEncoder: Sendable {
             if let mask = cache.dropMasks[l] { for i in 0..<mask.count { dInput[i] *= mask[i] } }
             dOutput = dInput
         }
-        let width = embedding.table.columns
-        cache.firstStepGradientNorm = Reductions.sumOfSquares(dOutput.pointer, count: B * width).squareRoot()
         embedding.backward(store, ids: cache.ids, dOut: dOutput.pointer)
     }
 }

@@ -28,7 +28,7 @@ public enum TrainingPlot {
     public static let panels: [(key: String, title: String, logScale: Bool)] = [
         ("bleu", "validation BLEU", false), ("loss", "training loss (per target token)", false),
         ("ppl", "validation perplexity", false), ("grad_norm", "gradient norm before clipping (log scale)", true),
-        ("first_step_grad_norm", "gradient norm reaching the first encoder time step (log scale)", true),
+        ("first_step_grad_norm", "gradient norm reaching source step 0 through the forward encoder (log scale)", true),
     ]
     static let colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
     static let panelWidth = 560.0, panelHeight = 260.0, margin = (left: 60.0, right: 20.0, top: 30.0, bottom: 40.0)

@@ -38,8 +38,8 @@ struct LoadedModel {
         let targetVocabulary = try Vocabulary.load(path: directory.targetVocabulary)
         let recorded = model.configuration
         guard recorded.cell == RecurrentCell(recipe.model.cell), recorded.attention == AttentionScore(recipe.model.attention) else {
-            throw CLIError.message("the weights in \(path) are a model with \(recorded.cell.rawValue) cells and \(recorded.attention.rawValue) "
-                + "attention, but its recipe.yaml says model.cell: \(recipe.model.cell.rawValue), model.attention: "
+            throw CLIError.message("the weights in \(path) are a model with model.cell: \(recorded.cell.rawValue), model.attention: "
+                + "\(recorded.attention.rawValue), but its recipe.yaml says model.cell: \(recipe.model.cell.rawValue), model.attention: "
                 + "\(recipe.model.attention.rawValue); the files do not belong together (copy the whole model directory)")
         }
         guard model.configuration.sourceVocabularySize == sourceVocabulary.count,
@@ -104,6 +104,7 @@ extension AttentionScore {
         case .bahdanau: self = .bahdanau
         case .luong_general: self = .luongGeneral
         case .luong_dot: self = .luongDot
+        case .none: self = .none
         }
     }
 }

@@ -41,6 +41,33 @@ final class ErrorMessageTests: XCTestCase {
                                mentions: ["nmt build-vocab"])
     }
 
+    /// A model trained with `model.attention: none` translates, but options that need attention weights say why not.
+    func testOptionsNeedingAttentionOnAModelWithoutAttention() throws {
+        let dir = try temporaryFolder("noattention")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vocab = dir.path + "/vocab", model = dir.path + "/model"
+        let built = try CLIRunner.run(["build-vocab", "recipes/tiny.yaml", "--set", "vocab.directory=\(vocab)"])
+        XCTAssertEqual(built.status, 0, built.stderr)
+        let trained = try CLIRunner.run(["train", "recipes/tiny.yaml", "--output", model, "--set", "vocab.directory=\(vocab)",
+                                         "--set", "model.attention=none", "--set", "train.max_steps=3"])
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let plain = try CLIRunner.run(["translate", "--model", model], stdin: "a b\nc\n")
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertEqual(plain.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 3, plain.stdout)
+        try assertCleanFailure(["translate", "--model", model, "--replace-unk"], mentions: ["model.attention: none", "--replace-unk"], stdin: "a b\n")
+        try assertCleanFailure(["translate", "--model", model, "--attention", dir.path + "/align.jsonl"],
+                               mentions: ["model.attention: none", "--replace-unk"], stdin: "a b\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/align.jsonl"), "no half-written file")
+        // A recipe.yaml that names another attention than the weights were trained with is caught on load.
+        let recipePath = model + "/recipe.yaml"
+        let recipe = try String(contentsOfFile: recipePath, encoding: .utf8)
+        XCTAssertTrue(recipe.contains("attention: none"), recipe)
+        try recipe.replacingOccurrences(of: "attention: none", with: "attention: bahdanau")
+            .write(toFile: recipePath, atomically: true, encoding: .utf8)
+        try assertCleanFailure(["translate", "--model", model], mentions: ["model.attention: none", "do not belong together"],
+                               stdin: "a b\n")
+    }
+
     func testBadOverride() throws {
         try assertCleanFailure(["train", "recipes/tiny.yaml", "--set", "train.max_steps"], mentions: ["--set", "="])
     }

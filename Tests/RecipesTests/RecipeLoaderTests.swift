@@ -64,7 +64,7 @@ final class RecipeLoaderTests: XCTestCase {
 
     func testCellsAndAttentionScoresParseAndLuongDotNeedsMatchingSizes() throws {
         for cell in ["lstm", "gru", "rnn"] {
-            for attention in ["bahdanau", "luong_general"] {
+            for attention in ["bahdanau", "luong_general", "none"] {
                 let recipe = try RecipeLoader.parse(minimal + "\nmodel: {cell: \(cell), attention: \(attention)}\n", path: "r.yaml")
                 XCTAssertEqual(recipe.model.cell.rawValue, cell)
                 XCTAssertEqual(recipe.model.attention.rawValue, attention)
@@ -75,6 +75,10 @@ final class RecipeLoaderTests: XCTestCase {
         XCTAssertThrowsError(try RecipeLoader.parse(minimal + "\nmodel: {attention: luong_dot, encoder_hidden: 128, decoder_hidden: 128}\n",
                                                     path: "r.yaml")) { error in
             XCTAssertTrue("\(error)".contains("model.attention") && "\(error)".contains("luong_general"), "\(error)")
+        }
+        XCTAssertThrowsError(try RecipeLoader.parse(minimal + "\nmodel: {attention: none}\ndecode: {replace_unk: true}\n",
+                                                    path: "r.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("decode.replace_unk") && "\(error)".contains("attention"), "\(error)")
         }
         XCTAssertThrowsError(try RecipeLoader.parse(minimal + "\nmodel: {cell: lsmt}\n", path: "r.yaml")) { error in
             XCTAssertTrue("\(error)".contains("gru"), "the choices are listed: \(error)")

@@ -97,6 +97,33 @@ final class ModelGradientTests: XCTestCase {
         XCTAssertEqual(Seq2Seq(configuration: Self.tinyConfiguration(cell: .rnn), seed: 1).parameters.view("decoder.wx").columns, 5)
         XCTAssertTrue(names(.lstm, .luongGeneral).contains("attention.wk"))
         XCTAssertFalse(names(.lstm, .luongDot).contains { $0.hasPrefix("attention.") })
+        // Without attention z = h: the attentional layer reads D rows, no context.
+        XCTAssertFalse(names(.gru, .none).contains { $0.hasPrefix("attention.") })
+        XCTAssertEqual(Seq2Seq(configuration: Self.tinyConfiguration(attention: .none), seed: 1).parameters.view("decoder.wc").rows, 5)
+        XCTAssertEqual(Seq2Seq(configuration: Self.tinyConfiguration(), seed: 1).parameters.view("decoder.wc").rows, 2 * 4 + 5)
+    }
+
+    /// The first-step gradient norm is the part that travelled through the forward direction. Without attention
+    /// and with the forward RNN's recurrent weights at 0, step 0 of a sentence of two or more tokens reaches the
+    /// loss only through the backward direction: the norm is exactly 0 while the embeddings still get gradient.
+    func testFirstStepGradientNormCountsTheForwardDirectionOnly() {
+        let model = Seq2Seq(configuration: Self.tinyConfiguration(cell: .rnn, attention: .none), seed: 9, initScale: 0.5)
+        let batch = Batch(sources: [[4, 5, 6], [5, 6]], targets: [[4, 6], [5]])
+        let store = model.parameters
+        func backward() -> Double {
+            var generator: SeededGenerator? = nil
+            store.zeroGradients()
+            let cache = model.forward(batch, generator: &generator)
+            model.backward(cache)
+            return cache.firstStepGradientNorm
+        }
+        XCTAssertGreaterThan(backward(), 1e-6, "the forward recurrence carries step 0 to the final state")
+        let wh = store.view("encoder.0.forward.wh")
+        for i in 0..<wh.count { store.values[wh.offset + i] = 0 }
+        XCTAssertEqual(backward(), 0, "no forward path from step 0 to the loss")
+        let table = store.view("source.embedding")
+        let firstTokens = (0..<table.columns).map { store.gradients[table.offset + 4 * table.columns + $0] }
+        XCTAssertGreaterThan(firstTokens.map { abs($0) }.max() ?? 0, 0, "the backward direction still reaches step 0")
     }
 
     func testScheduledSamplingGradientMatchesFiniteDifferences() {
