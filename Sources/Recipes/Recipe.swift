@@ -109,6 +109,8 @@ public struct ModelSection: RecipeSection {
     public var dropout: Double = 0.3
     /// Uniform initialisation range: weights start in [-init, init].
     public var initScale: Double = 0.1
+    /// LSTM only: the start value of the forget gates' biases (1 is the usual advice; 0 as PyTorch and OpenNMT-py).
+    public var forgetBias: Double = 0
     public init() {}
     public mutating func visit<V: RecipeVisitor>(_ v: inout V) throws {
         try v.field("cell", &cell)
@@ -122,6 +124,7 @@ public struct ModelSection: RecipeSection {
         try v.field("tie_embeddings", &tieEmbeddings)
         try v.field("dropout", &dropout)
         try v.field("init_scale", &initScale)
+        try v.field("forget_bias", &forgetBias)
     }
 }
 

@@ -14,7 +14,10 @@ public final class Seq2Seq: @unchecked Sendable {
     }
 
     /// A model with uniform initial weights in [−initScale, initScale] from `seed` (all 0 when initScale is 0).
-    public init(configuration c: ModelConfiguration, seed: UInt64, initScale: Float = 0.1) {
+    /// With LSTM cells, `forgetBias` is then the start value of every forget gate's bias (encoder and decoder):
+    /// 1 keeps the cell state (and its gradient) alive from the first step (Gers et al. 2000, Jozefowicz et al.
+    /// 2015); 0 leaves f = σ(·) near ½, which halves both with every step. Other cells have no forget gate.
+    public init(configuration c: ModelConfiguration, seed: UInt64, initScale: Float = 0.1, forgetBias: Float = 0) {
         configuration = c
         parameters = ParameterStore(shapes: Self.parameterShapes(c))
         // A scale of 0 leaves every weight 0: `load` overwrites them all anyway, and drawing 13M random
@@ -26,6 +29,13 @@ public final class Seq2Seq: @unchecked Sendable {
         encoder = RecurrentEncoder(store: parameters, configuration: c)
         bridge = Bridge(store: parameters, cell: c.cell)
         decoder = AttentionDecoder(store: parameters, configuration: c)
+        if c.cell == .lstm, forgetBias != 0 {
+            let biases = (0..<c.encoderLayers).flatMap { ["encoder.\($0).forward.b", "encoder.\($0).backward.b"] } + ["decoder.b"]
+            for name in biases {
+                let b = parameters.view(name), H = b.columns / 4  // gate blocks i, f, g, o (LSTMCellKernel)
+                (parameters.value(b) + H).update(repeating: forgetBias, count: H)
+            }
+        }
     }
 
     /// What a training forward pass keeps for backward.

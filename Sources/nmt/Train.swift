@@ -85,7 +85,8 @@ struct TrainingSetup {
             encoderHidden: m.encoderHidden, encoderLayers: m.encoderLayers, decoderHidden: m.decoderHidden,
             attentionSize: m.attentionSize, inputFeeding: m.inputFeeding, tieEmbeddings: m.tieEmbeddings, dropout: Float(m.dropout),
             cell: RecurrentCell(m.cell), attention: AttentionScore(m.attention))
-        let model = Seq2Seq(configuration: configuration, seed: UInt64(recipe.train.seed), initScale: Float(m.initScale))
+        let model = Seq2Seq(configuration: configuration, seed: UInt64(recipe.train.seed), initScale: Float(m.initScale),
+                            forgetBias: Float(m.forgetBias))
         let batcher = Batcher(examples: train.examples, maxLength: recipe.data.maxLength,
                               batchTokens: recipe.train.batchTokens, batchSentences: recipe.train.batchSentences)
         guard !batcher.examples.isEmpty else {

@@ -103,6 +103,23 @@ final class ModelGradientTests: XCTestCase {
         XCTAssertEqual(Seq2Seq(configuration: Self.tinyConfiguration(), seed: 1).parameters.view("decoder.wc").rows, 2 * 4 + 5)
     }
 
+    /// `forgetBias` sets exactly the forget block (i, f, g, o) of every LSTM bias and nothing else; GRU ignores it.
+    func testForgetBiasSetsTheLSTMForgetGatesOnly() {
+        let configuration = Self.tinyConfiguration(layers: 2)
+        let opened = Seq2Seq(configuration: configuration, seed: 3, forgetBias: 1), plain = Seq2Seq(configuration: configuration, seed: 3)
+        for name in ["encoder.0.forward.b", "encoder.1.backward.b", "decoder.b"] {
+            let b = opened.parameters.view(name), H = b.columns / 4
+            let values = (0..<b.count).map { opened.parameters.values[b.offset + $0] }
+            let before = (0..<b.count).map { plain.parameters.values[b.offset + $0] }
+            XCTAssertEqual(Array(values[H..<(2 * H)]), [Float](repeating: 1, count: H), name)
+            XCTAssertEqual(Array(values[..<H] + values[(2 * H)...]), Array(before[..<H] + before[(2 * H)...]), name)
+        }
+        let changed = (0..<opened.parameters.count).filter { opened.parameters.values[$0] != plain.parameters.values[$0] }
+        XCTAssertEqual(changed.count, 4 * 4 + 5, "two layers × two directions × H 4, and the decoder's D 5")
+        let gru = Seq2Seq(configuration: Self.tinyConfiguration(cell: .gru), seed: 3, forgetBias: 1)
+        XCTAssertEqual(gru.parameters.values.array, Seq2Seq(configuration: Self.tinyConfiguration(cell: .gru), seed: 3).parameters.values.array)
+    }
+
     /// The first-step gradient norm is the part that travelled through the forward direction. Without attention
     /// and with the forward RNN's recurrent weights at 0, step 0 of a sentence of two or more tokens reaches the
     /// loss only through the backward direction: the norm is exactly 0 while the embeddings still get gradient.
