@@ -2,7 +2,7 @@ import TensorKernels
 
 /// `model.attention: none`: the plain encoder–decoder (Sutskever et al. 2014, Cho et al. 2014). The decoder
 /// sees the source only through the bridge's first state, so everything it needs must travel through the
-/// recurrence: the setting in which a tanh-RNN's gradients vanish. The attentional vector becomes
+/// recurrence: the setting in which gradients to early source tokens vanish. The attentional vector becomes
 /// ã_t = tanh(h_t·W_c + b_c) (no context columns), and input feeding carries it as before.
 struct NoAttention: AttentionMechanism {
     var size: Int { 0 }
