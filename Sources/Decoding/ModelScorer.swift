@@ -11,12 +11,8 @@ public struct ModelScorer: Scorer {
 
     public func step(_ state: InferenceState, previous: [Int32], sentences: [Int]) throws -> (output: ScorerOutput, next: InferenceState) {
         let result = model.step(state, previous: previous, sentences: sentences)
-        // A model without attention (`model.attention: none`) has no weights to show or to replace <unk> with.
-        guard model.configuration.attention != .none else {
-            return (ScorerOutput(logProbabilities: result.logProbabilities), result.next)
-        }
         return (ScorerOutput(logProbabilities: result.logProbabilities, attention: result.attention,
-                             attentionWidth: state.sourceSteps), result.next)
+                             attentionWidth: result.attention == nil ? 0 : state.sourceSteps), result.next)
     }
 
     public func reorder(_ state: InferenceState, rows: [Int]) -> InferenceState { model.reorder(state, rows: rows) }

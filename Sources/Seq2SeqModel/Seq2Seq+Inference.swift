@@ -39,10 +39,11 @@ extension Seq2Seq {
         return state
     }
 
-    /// One step for the R rows: log-probabilities `[R, V]`, attention `[R, S]`, and the next state.
+    /// One step for the R rows: log-probabilities `[R, V]`, attention `[R, S]` (nil for a model without
+    /// attention, `model.attention: none`), and the next state.
     /// - Parameters: previous: `[R]` last token per row; sentences: `[R]` the batch sentence of each row
     public func step(_ state: InferenceState, previous: [Int32], sentences: [Int])
-        -> (logProbabilities: [Float], attention: [Float], next: InferenceState)
+        -> (logProbabilities: [Float], attention: [Float]?, next: InferenceState)
     {
         let R = state.rows, D = configuration.decoderHidden, E = configuration.embedding, V = configuration.targetVocabularySize
         precondition(previous.count == R && sentences.count == R, "step: \(R) rows, \(previous.count) tokens, \(sentences.count) sentences")
@@ -71,7 +72,7 @@ extension Seq2Seq {
             decoder.output.forward(parameters, rows: R, input: next.a.pointer, logits: out.baseAddress!)
             SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: out.baseAddress!)
         }
-        return (logits, alpha.array, next)
+        return (logits, configuration.attention == .none ? nil : alpha.array, next)
     }
 
     /// New row i continues old row `rows[i]`.

@@ -1,4 +1,6 @@
 import Recipes
+import Seq2SeqModel
+import Training
 
 /// Matrix-product FLOPs of the model, counted from its shapes (elementwise work is left out).
 ///
@@ -15,13 +17,7 @@ struct FLOPCount {
     let model: ModelSection
     let sourceVocabulary: Int, targetVocabulary: Int
 
-    var gates: Double {
-        switch model.cell {
-        case .lstm: return 4
-        case .gru: return 3
-        case .rnn: return 1
-        }
-    }
+    var gates: Double { Double(RecurrentCell(model.cell).gateCount) }
 
     /// (query, score width, keys' width, context width) of the attention products.
     var attentionShape: (query: Double, score: Double, keys: Double, context: Double) {

@@ -86,25 +86,3 @@ func formatDuration(_ seconds: Double) -> String {
     if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
     return String(format: "%.1fs", seconds)
 }
-
-/// The model's names for the recipe's choices.
-extension RecurrentCell {
-    init(_ kind: CellKind) {
-        switch kind {
-        case .lstm: self = .lstm
-        case .gru: self = .gru
-        case .rnn: self = .rnn
-        }
-    }
-}
-
-extension AttentionScore {
-    init(_ kind: AttentionKind) {
-        switch kind {
-        case .bahdanau: self = .bahdanau
-        case .luong_general: self = .luongGeneral
-        case .luong_dot: self = .luongDot
-        case .none: self = .none
-        }
-    }
-}

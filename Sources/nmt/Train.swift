@@ -80,11 +80,8 @@ struct TrainingSetup {
             }
         }
         let m = recipe.model
-        let configuration = ModelConfiguration(
-            sourceVocabularySize: sourceVocabulary.count, targetVocabularySize: targetVocabulary.count, embedding: m.embedding,
-            encoderHidden: m.encoderHidden, encoderLayers: m.encoderLayers, decoderHidden: m.decoderHidden,
-            attentionSize: m.attentionSize, inputFeeding: m.inputFeeding, tieEmbeddings: m.tieEmbeddings, dropout: Float(m.dropout),
-            cell: RecurrentCell(m.cell), attention: AttentionScore(m.attention))
+        let configuration = ModelConfiguration(m, sourceVocabularySize: sourceVocabulary.count,
+                                               targetVocabularySize: targetVocabulary.count)
         let model = Seq2Seq(configuration: configuration, seed: UInt64(recipe.train.seed), initScale: Float(m.initScale),
                             forgetBias: Float(m.forgetBias))
         let batcher = Batcher(examples: train.examples, maxLength: recipe.data.maxLength,

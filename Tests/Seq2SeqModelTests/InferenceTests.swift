@@ -26,15 +26,19 @@ final class InferenceTests: XCTestCase {
             for b in 0..<4 {
                 let gold: Int32? = t < targets[b].count ? targets[b][t] : (t == targets[b].count ? 3 : nil)
                 if let gold { total -= Double(logProbabilities[b * V + Int(gold)]) }
+                previous[b] = gold ?? 3
                 let rowSum = (0..<V).reduce(Float(0)) { $0 + FastMath.exp(logProbabilities[b * V + $1]) }
                 XCTAssertEqual(rowSum, 1, accuracy: 1e-4)
+                // A model without attention returns no weights; otherwise they sum to 1 over a real source.
+                guard let attention else {
+                    XCTAssertEqual(model.configuration.attention, AttentionScore.none, "\(label): attention weights are missing")
+                    continue
+                }
+                XCTAssertNotEqual(model.configuration.attention, AttentionScore.none, label)
                 let width = state.sourceSteps
                 let weights = attention[(b * width)..<((b + 1) * width)]
-                // Weights sum to 1 over a real source; a model without attention has none (all 0).
-                let attends = !sources[b].isEmpty && model.configuration.attention != .none
-                XCTAssertEqual(weights.reduce(0, +), attends ? 1 : 0, accuracy: 1e-5, label)
+                XCTAssertEqual(weights.reduce(0, +), sources[b].isEmpty ? 0 : 1, accuracy: 1e-5, label)
                 XCTAssertTrue(weights.dropFirst(sources[b].count).allSatisfy { $0 == 0 }, "padding gets zero attention")
-                previous[b] = gold ?? 3
             }
             state = next
         }
