@@ -20,8 +20,10 @@ let package = Package(
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc")]),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
-        .target(name: "TensorKernels", dependencies: ["CDNNL"], swiftSettings: optimizedInDebug),
-        .target(name: "Tokenization", dependencies: ["CICU"], swiftSettings: optimizedInDebug),
+        // Crash-safe file writes (temporary name, fsync, rename, folder fsync): the one owner, POSIX only.
+        .target(name: "DurableFiles"),
+        .target(name: "TensorKernels", dependencies: ["CDNNL", "DurableFiles"], swiftSettings: optimizedInDebug),
+        .target(name: "Tokenization", dependencies: ["CICU", "DurableFiles"], swiftSettings: optimizedInDebug),
         .target(name: "Seq2SeqModel", dependencies: ["TensorKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Evaluation"),
         .target(name: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -33,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "nmt",
             dependencies: [
-                "Tokenization", "Seq2SeqModel", "Training", "Decoding", "Evaluation", "Recipes", "TensorKernels",
+                "Tokenization", "Seq2SeqModel", "Training", "Decoding", "Evaluation", "Recipes", "TensorKernels", "DurableFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -52,6 +54,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["TensorKernels"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorKernelsTests", dependencies: ["TensorKernels", "TestSupport"]),
+        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
         .testTarget(name: "Seq2SeqModelTests", dependencies: ["Seq2SeqModel", "TensorKernels", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),

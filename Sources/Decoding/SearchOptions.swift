@@ -50,14 +50,15 @@ public struct SearchOptions: Sendable, Equatable {
         func check(_ ok: Bool, _ name: String, _ value: String, _ expected: String) throws {
             if !ok { throw DecodingError.invalidOption(name: name, value: value, expected: expected) }
         }
-        try check(beamSize >= 1, "beam size", "\(beamSize)", "an integer ≥ 1")
+        try check((1...SearchBounds.maxBeam).contains(beamSize), "beam size", "\(beamSize)",
+                  "an integer from 1 to \(SearchBounds.maxBeam)")
         try check(nBest >= 1 && nBest <= beamSize, "n-best", "\(nBest)", "an integer from 1 to the beam size \(beamSize)")
         let alpha = lengthPenalty.alpha
         try check(alpha.isFinite && alpha >= 0, "length penalty alpha", "\(alpha)", "a finite number ≥ 0")
         try check(coverageWeight.isFinite && coverageWeight >= 0, "coverage penalty weight", "\(coverageWeight)",
                   "a finite number ≥ 0")
-        try check(maxLengthRatio.isFinite && maxLengthRatio >= 0 && maxLengthRatio <= 1000, "max length ratio",
-                  "\(maxLengthRatio)", "a number from 0 to 1000")
+        try check(maxLengthRatio.isFinite && maxLengthRatio >= 0 && maxLengthRatio <= SearchBounds.maxLengthRatio,
+                  "max length ratio", "\(maxLengthRatio)", "a number from 0 to \(Int(SearchBounds.maxLengthRatio))")
         try check(maxLengthOffset >= 0, "max length offset", "\(maxLengthOffset)", "an integer ≥ 0")
         try check(minLength >= 0, "min length", "\(minLength)", "an integer ≥ 0")
     }
@@ -98,4 +99,12 @@ enum NextTokenAllowance {
     case noEnd
     /// Any token.
     case any
+}
+
+/// Upper bounds on search settings, checked by `SearchOptions.validate` and the `translate` flags: beyond them a run would
+/// only exhaust memory or time (a beam of 2^62 used to be accepted and run until killed).
+public enum SearchBounds {
+    public static let maxBeam = 1000
+    public static let maxBatchSize = 100_000
+    public static let maxLengthRatio = 1000.0
 }

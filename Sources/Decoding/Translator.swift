@@ -33,7 +33,8 @@ public final class Translator {
     }
 
     /// Translates `lines` in batches of `batchSize` sentences of similar length; output order = input order.
-    public func translate(_ lines: [String], batchSize: Int, progress: ((Int) -> Void)? = nil) throws -> [Translation] {
+    /// `progress` gets the count of lines done after each batch; an error it throws ends the translation.
+    public func translate(_ lines: [String], batchSize: Int, progress: ((Int) throws -> Void)? = nil) throws -> [Translation] {
         var tokens = lines.map { source.encode($0) }
         let truncated = tokens.map { $0.count > maxSourceTokens }
         for i in tokens.indices where truncated[i] { tokens[i] = Array(tokens[i].prefix(maxSourceTokens)) }
@@ -53,7 +54,7 @@ public final class Translator {
                 results[index] = makeTranslation(hypotheses[k], sourceTokens: tokens[index], truncated: truncated[index])
             }
             done += chunk.count
-            progress?(done)
+            try progress?(done)
         }
         return results.map { $0! }
     }

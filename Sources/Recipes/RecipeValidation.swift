@@ -18,6 +18,9 @@ enum RecipeValidation {
             try require(value >= 1, key, "must be at least 1, not \(value)")
         }
         try require((0..<1).contains(m.dropout), "model.dropout", "must be in [0, 1), not \(m.dropout)")
+        try require(m.initScale.isFinite && m.initScale >= 0, "model.init_scale",
+                    "must be 0 or more (weights start uniform in [-init_scale, init_scale]), not \(m.initScale)")
+        try require(m.forgetBias.isFinite, "model.forget_bias", "must be a finite number, not \(m.forgetBias)")
         try require(m.attention != .luong_dot || m.decoderHidden == 2 * m.encoderHidden, "model.attention",
                     "luong_dot scores h·M directly, so it needs model.decoder_hidden (\(m.decoderHidden)) equal to "
                     + "2 × model.encoder_hidden (\(2 * m.encoderHidden)); use luong_general for other sizes")
@@ -31,12 +34,38 @@ enum RecipeValidation {
         try require(t.validateEvery >= 1, "train.validate_every", "must be at least 1")
         try require(t.logEvery >= 1, "train.log_every", "must be at least 1")
         try require(t.keepCheckpoints >= 1, "train.keep_checkpoints", "must be at least 1")
+        try trainRanges(t, require)
         let d = recipe.decode
         try require(d.beam >= 1, "decode.beam", "must be at least 1")
         try require(d.maxLengthRatio > 0, "decode.max_length_ratio", "must be above 0")
         try require(d.batchSize >= 1, "decode.batch_size", "must be at least 1")
+        try require(d.minLength >= 0, "decode.min_length", "must be 0 or more, not \(d.minLength)")
+        try require(d.alpha.isFinite && d.alpha >= 0, "decode.alpha", "must be a number of 0 or more, not \(d.alpha)")
         try require(!d.replaceUnk || m.attention != .none, "decode.replace_unk",
                     "copies the most attended source word, so it needs attention, but model.attention is none; "
                     + "set replace_unk: false or choose an attention")
+    }
+
+    /// The optimizer's and the schedule's numbers: each in the range where Adam and the limits mean something.
+    private static func trainRanges(_ t: TrainSection, _ require: (Bool, String, String) throws -> Void) throws {
+        try require(t.learningRate.isFinite, "train.learning_rate", "must be a finite number, not \(t.learningRate)")
+        try require((0..<1).contains(t.adamBeta1), "train.adam_beta1", "must be in [0, 1), not \(t.adamBeta1) (0.9 is usual)")
+        try require((0..<1).contains(t.adamBeta2), "train.adam_beta2", "must be in [0, 1), not \(t.adamBeta2) (0.999 is usual)")
+        try require(t.adamEpsilon.isFinite && t.adamEpsilon > 0, "train.adam_epsilon",
+                    "must be above 0, not \(t.adamEpsilon) (1e-8 is usual)")
+        try require(t.clipNorm.isFinite && t.clipNorm >= 0, "train.clip_norm", "must be 0 (off) or more, not \(t.clipNorm)")
+        try require(t.batchTokens >= 0 && t.batchSentences >= 0, "train.batch_tokens",
+                    "train.batch_tokens and train.batch_sentences must be 0 or more")
+        try require(t.lrDecay > 0 && t.lrDecay <= 1, "train.lr_decay", "must be in (0, 1], not \(t.lrDecay)")
+        try require(t.lrPatience >= 0, "train.lr_patience", "must be 0 or more, not \(t.lrPatience)")
+        try require(t.warmupSteps >= 0, "train.warmup_steps", "must be 0 or more, not \(t.warmupSteps)")
+        try require(t.minLearningRate.isFinite && t.minLearningRate >= 0, "train.min_learning_rate",
+                    "must be 0 or more, not \(t.minLearningRate)")
+        try require(t.maxEpochs >= 1, "train.max_epochs", "must be at least 1, not \(t.maxEpochs)")
+        try require(t.maxSteps >= 0, "train.max_steps", "must be 0 (no limit) or more, not \(t.maxSteps)")
+        try require(t.maxMinutes.isFinite && t.maxMinutes >= 0, "train.max_minutes",
+                    "must be 0 (no limit) or more, not \(t.maxMinutes)")
+        try require(t.earlyStopping.patience >= 0, "train.early_stopping.patience", "must be 0 (off) or more")
+        try require(t.seed >= 0, "train.seed", "must be 0 or more, not \(t.seed)")
     }
 }

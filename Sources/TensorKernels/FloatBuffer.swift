@@ -48,6 +48,13 @@ public final class FloatBuffer: @unchecked Sendable {
 
     public func zero() { pointer.update(repeating: 0, count: count) }
 
+    /// Whether no value is NaN or infinite.
+    public var allFinite: Bool {
+        var bad = false
+        for i in 0..<count where !pointer[i].isFinite { bad = true; break }
+        return !bad
+    }
+
     /// A pointer to row `row` of a row-major view with `columns` columns.
     @inlinable public func row(_ row: Int, columns: Int) -> UnsafeMutablePointer<Float> { pointer + row * columns }
 }

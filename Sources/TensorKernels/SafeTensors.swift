@@ -1,4 +1,5 @@
 import Foundation
+import DurableFiles
 
 /// The safetensors format: an 8-byte little-endian header length N, N bytes of JSON mapping each tensor
 /// name to `{dtype, shape, data_offsets: [begin, end]}` (plus an optional `__metadata__` of strings),
@@ -74,7 +75,7 @@ public struct SafeTensors: Sendable {
     }
 
     public func write(to path: String) throws {
-        try AtomicFile.write(serialized(), to: path)
+        try serialized().withUnsafeBytes { try AtomicFile.write($0, to: path) }
     }
 
     static func jsonString(_ s: String) -> String {

@@ -1,3 +1,4 @@
+import DurableFiles
 /// An ordered list of BPE merges: what `BPELearner` learns and `BytePairEncoder` applies.
 ///
 /// Symbols are written as they appear in tokenized output: a symbol that does not end its word carries
@@ -80,6 +81,6 @@ public struct BPEMerges: Sendable, Equatable {
 
     /// Writes the merges file (to a temporary name first, then renamed).
     public func write(to path: String) throws {
-        try FileAccess.writeAtomically(Array(fileText.utf8), to: path)
+        try AtomicFile.write(fileText, to: path)
     }
 }

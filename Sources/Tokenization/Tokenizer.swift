@@ -224,14 +224,15 @@ enum TokenJoining {
         i + 3 <= end && b[i] == 0xEF && b[i + 1] == 0xBF && b[i + 2] == 0xAD
     }
 
-    /// Escapes `￮XXXX` (uppercase hex) become their characters; anything else is copied. Returns whether
-    /// the core is a whitespace token (only escapes of whitespace characters).
+    /// Escapes `￮XXXX` (uppercase hex) become their characters, except the newline's (`￮000A`, which no
+    /// line read from a file holds): it stays as written, so one line in gives one line out. Anything else
+    /// is copied. Returns whether the core is a whitespace token (only escapes of whitespace characters).
     static func unescape(_ b: UnsafeBufferPointer<UInt8>, into text: inout [UInt8]) -> Bool {
         var allWhitespace = b.count > 0
         var i = 0
         while i < b.count {
             if i + 7 <= b.count, b[i] == 0xEF, b[i + 1] == 0xBF, b[i + 2] == 0xAE, let value = hexValue(b, at: i + 3),
-               let scalar = Unicode.Scalar(value) {
+               value != 0x0A, let scalar = Unicode.Scalar(value) {
                 text.append(contentsOf: String(scalar).utf8)
                 if !WhiteSpace.contains(value) { allWhitespace = false }
                 i += 7

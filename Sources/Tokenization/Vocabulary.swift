@@ -1,3 +1,4 @@
+import DurableFiles
 /// Token ↔ id, with `<pad> <unk> <s> </s>` as ids 0–3; an unknown token maps to `<unk>`.
 ///
 /// File format: `token<TAB>count` per line, the line number (from 0) being the id, the special tokens
@@ -71,7 +72,7 @@ public struct Vocabulary: Sendable, Equatable {
 
     /// Writes the vocabulary file (to a temporary name first, then renamed).
     public func write(to path: String) throws {
-        try FileAccess.writeAtomically(Array(fileText.utf8), to: path)
+        try AtomicFile.write(fileText, to: path)
     }
 
     /// Reads and validates a vocabulary file.

@@ -1,4 +1,5 @@
 import Foundation
+import DurableFiles
 import TensorKernels
 import Seq2SeqModel
 
@@ -33,9 +34,11 @@ public struct ModelDirectory: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true)
         } catch {
-            throw AtomicFileError.cannotCreate(path: path)
+            throw FileWriteError.cannotCreate(path: path, reason: "cannot create the folder")
         }
-        guard FileManager.default.isWritableFile(atPath: path) else { throw AtomicFileError.cannotCreate(path: path) }
+        guard FileManager.default.isWritableFile(atPath: path) else {
+            throw FileWriteError.cannotCreate(path: path, reason: "the folder is not writable")
+        }
     }
 
     /// Deletes numbered checkpoints beyond the newest `keep`.
@@ -76,4 +79,22 @@ public final class MetricsLog {
     }
 
     deinit { try? handle?.close() }
+
+    /// Rewrites `path` without the events of steps after `step`: a resumed run logs them again.
+    public static func dropEvents(after step: Int, path: String) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        var kept: [Substring] = []
+        var dropped = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            if let s = Self.step(of: line), s > step { dropped = true } else { kept.append(line) }
+        }
+        guard dropped else { return }
+        try AtomicFile.write(kept.map { $0 + "\n" }.joined(), to: path)
+    }
+
+    /// The value of `"step":N` in one line written by `line(_:)`.
+    static func step(of line: Substring) -> Int? {
+        guard let range = line.range(of: "\"step\":") else { return nil }
+        return Int(line[range.upperBound...].prefix(while: \.isNumber))
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import TensorKernels
 import Seq2SeqModel
 import Recipes
+import DurableFiles
 
 /// Teacher-forced training with Adam, clipping, a learning-rate schedule, validation, early stopping
 /// and checkpoints that resume exactly.
@@ -11,15 +12,16 @@ public final class Trainer {
     public let batcher: Batcher
     public let validation: [ParallelExample]
     public let directory: ModelDirectory
-    /// Validation BLEU of the current weights (decode, detokenize, score); nil: perplexity only.
-    public let bleu: ((Seq2Seq) throws -> Double)?
+    /// Validation BLEU of the current weights (decode, detokenize, score); nil: perplexity only. It throws
+    /// `ValidationInterrupted` when its second argument turns true between batches.
+    public let bleu: ((Seq2Seq, _ shouldStop: () -> Bool) throws -> Double)?
     /// Extra metadata written into every weights file (e.g. the recipe digest).
     public let checkpointMetadata: [String: String]
     public private(set) var state: TrainingState
     let adam: Adam
 
     public init(model: Seq2Seq, options: TrainSection, batcher: Batcher, validation: [ParallelExample],
-                directory: ModelDirectory, bleu: ((Seq2Seq) throws -> Double)?, checkpointMetadata: [String: String] = [:]) {
+                directory: ModelDirectory, bleu: ((Seq2Seq, _ shouldStop: () -> Bool) throws -> Double)?, checkpointMetadata: [String: String] = [:]) {
         self.model = model
         self.options = options
         self.batcher = batcher
@@ -32,111 +34,177 @@ public final class Trainer {
                     epsilon: Float(options.adamEpsilon))
     }
 
-    /// Loads `model.safetensors` and `training-state.safetensors` from the directory.
+    /// Restores weights, optimizer and counters from `training-state.safetensors`. A `model.safetensors`
+    /// left one checkpoint behind by a kill between the two writes is brought up to date, and
+    /// `metrics.jsonl` loses the events of the steps that will now run again.
     public func resume() throws {
         guard FileManager.default.fileExists(atPath: directory.trainingState) else {
             throw TrainingError.nothingToResume(directory: directory.path)
         }
-        let weights = try SafeTensors.read(path: directory.latest)
-        try model.loadWeights(weights, path: directory.latest)
         let file = try SafeTensors.read(path: directory.trainingState)
-        try state.restore(from: file, adam: adam, path: directory.trainingState)
-        guard weights.metadata["step"] == String(state.step) else {
-            throw TrainingError.resumeMismatch(path: directory.path, reason:
-                "model.safetensors is at step \(weights.metadata["step"] ?? "?") but the training state at step \(state.step)")
+        if TrainingState.hasWeights(file) {
+            try state.restore(from: file, adam: adam, weights: model.parameters.values, path: directory.trainingState)
+            let latest = try? SafeTensors.read(path: directory.latest)
+            if latest?.metadata["step"] != String(state.step) { try model.save(to: directory.latest, metadata: weightsMetadata()) }
+        } else {
+            let weights = try SafeTensors.read(path: directory.latest)
+            try model.loadWeights(weights, path: directory.latest)
+            try state.restore(from: file, adam: adam, weights: model.parameters.values, path: directory.trainingState)
+            guard weights.metadata["step"] == String(state.step) else {
+                throw TrainingError.resumeMismatch(path: directory.path, reason:
+                    "model.safetensors is at step \(weights.metadata["step"] ?? "?") but the training state at step \(state.step)")
+            }
         }
+        lastCheckpointStep = state.step
+        try MetricsLog.dropEvents(after: state.step, path: directory.metrics)
     }
 
-    /// Trains until a limit, early stopping, or `shouldStop()` (checked before every step; Ctrl-C).
-    public func run(shouldStop: () -> Bool = { false }, report: (TrainingEvent) -> Void) throws -> StopReason {
+    /// Updates in a row whose loss or gradient norm is NaN or infinite before training stops.
+    public static let maxConsecutiveSkips = 5
+
+    /// The step of the newest checkpoint on disk (written or resumed from), for error messages.
+    private(set) var lastCheckpointStep: Int?
+
+    /// Trains until a limit, early stopping, or `shouldStop()` (checked before every step and between
+    /// validation batches; Ctrl-C, SIGTERM, SIGHUP).
+    public func run(shouldStop: @escaping () -> Bool = { false }, report: (TrainingEvent) -> Void) throws -> StopReason {
         guard !batcher.examples.isEmpty else {
-            throw TrainingError.noTrainingData(filtered: batcher.filtered, maxLength: Int.max)
+            throw TrainingError.noTrainingData(filtered: batcher.filtered, maxLength: nil)
         }
         try directory.create()
-        let metrics = MetricsLog(path: directory.metrics)
-        let resumedAt = state.step > 0 ? state.step : nil
-        var order = batcher.batches(epoch: state.epoch, seed: UInt64(options.seed))
-        report(.started(examples: batcher.examples.count, filtered: batcher.filtered, batchesPerEpoch: order.count,
-                        parameters: model.parameters.count, resumedAtStep: resumedAt))
-        var window = Window()
-        let clock = Date()
-        let elapsedBefore = state.elapsedSeconds
-        var lastCheckpoint: String? = FileManager.default.fileExists(atPath: directory.latest) ? directory.latest : nil
+        AtomicFile.removeStale(in: directory.path)
+        AtomicFile.removeStale(in: directory.checkpoints)
+        var loop = Loop(metrics: MetricsLog(path: directory.metrics), elapsedBefore: state.elapsedSeconds,
+                        order: batcher.batches(epoch: state.epoch, seed: UInt64(options.seed)), shouldStop: shouldStop)
+        report(.started(examples: batcher.examples.count, filtered: batcher.filtered, batchesPerEpoch: loop.order.count,
+                        parameters: model.parameters.count, resumedAtStep: state.step > 0 ? state.step : nil))
         while true {
-            state.elapsedSeconds = elapsedBefore + Date().timeIntervalSince(clock)
-            if let reason = limitReached() {
-                // A time budget ends between validations: validate the last weights too, so they can
-                // become best. (Step and epoch limits do not, so that a resumed run stays exact.)
-                if reason == .maxMinutes, state.step % options.validateEvery != 0 {
-                    _ = try validate(metrics: metrics, report: report)
-                }
-                try saveCheckpoint(numbered: false)
-                report(.finished(reason: reason, step: state.step))
-                return reason
-            }
-            if shouldStop() {
-                try saveCheckpoint(numbered: false)
-                report(.checkpoint(path: directory.latest, step: state.step))
-                report(.finished(reason: .interrupted, step: state.step))
-                return .interrupted
-            }
-            if state.batchInEpoch >= order.count {
+            state.elapsedSeconds = loop.elapsed
+            if state.validationPending, let stop = try validateAndCheckpoint(&loop, report: report) { return stop }
+            if let reason = limitReached() { return try finish(reason, &loop, report: report) }
+            if shouldStop() { return try interrupted(report: report) }
+            if state.batchInEpoch >= loop.order.count {
                 state.epoch += 1
                 state.batchInEpoch = 0
-                order = batcher.batches(epoch: state.epoch, seed: UInt64(options.seed))
+                loop.order = batcher.batches(epoch: state.epoch, seed: UInt64(options.seed))
                 continue
             }
-            let batch = batcher.batch(order[state.batchInEpoch])
-            let learningRate = state.scheduler.rate(step: state.step + 1)
-            let (loss, nll, tokens, norm, firstStepNorm) = trainStep(batch, learningRate: learningRate)
-            guard loss.isFinite, norm.isFinite else { throw TrainingError.nonFiniteLoss(step: state.step + 1, lastCheckpoint: lastCheckpoint) }
-            state.step += 1
-            state.batchInEpoch += 1
-            window.add(loss: loss, nll: nll, tokens: tokens, sourceTokens: batch.sourceLengths.reduce(0) { $0 + Int($1) },
-                       sentences: batch.batchSize, norm: Double(norm), firstStepNorm: firstStepNorm)
-            if state.step % options.logEvery == 0 {
-                state.elapsedSeconds = elapsedBefore + Date().timeIntervalSince(clock)
-                let progress = window.progress(state: state, learningRate: learningRate, eta: eta(batchesPerEpoch: order.count))
-                metrics.append([("event", "train"), ("step", state.step), ("epoch", state.epoch), ("loss", progress.loss),
-                                ("ppl", progress.perplexity), ("lr", learningRate), ("grad_norm", progress.gradientNorm),
-                                ("first_step_grad_norm", window.firstStepNorm / Double(max(window.steps, 1))),
-                                ("tokens_per_second", progress.targetTokensPerSecond), ("elapsed", state.elapsedSeconds),
-                                ("target_tokens", window.tokens), ("source_tokens", window.sourceTokens),
-                                ("sentences", window.sentences),
-                                ("seconds", window.seconds)])
-                report(.progress(progress))
-                window = Window()
-            }
-            if state.step % options.validateEvery == 0 {
-                state.elapsedSeconds = elapsedBefore + Date().timeIntervalSince(clock)
-                let validationStarted = Date()
-                let stop = try validate(metrics: metrics, report: report)
-                try saveCheckpoint(numbered: true)
-                window.paused += Date().timeIntervalSince(validationStarted)  // rates count training time only
-                lastCheckpoint = directory.latest
-                report(.checkpoint(path: directory.latest, step: state.step))
-                if stop {
-                    report(.finished(reason: .earlyStopping, step: state.step))
-                    return .earlyStopping
-                }
-            }
+            try step(&loop, report: report)
         }
     }
 
-    /// Forward, backward, clip, Adam: one step. Returns the summed loss and NLL, the token count, the
-    /// gradient norm before clipping and the norm of the gradient reaching the first encoder time step.
-    func trainStep(_ batch: Batch, learningRate: Double) -> (Double, Double, Int, Float, Double) {
+    /// What one `run` keeps between steps.
+    struct Loop {
+        let metrics: MetricsLog
+        let clock = Date()
+        let elapsedBefore: Double
+        var order: [[Int]]
+        let shouldStop: () -> Bool
+        var window = Window()
+        var consecutiveSkips = 0
+        var elapsed: Double { elapsedBefore + Date().timeIntervalSince(clock) }
+    }
+
+    /// One batch: an update, or a skipped one when its loss or gradient norm is not finite.
+    private func step(_ loop: inout Loop, report: (TrainingEvent) -> Void) throws {
+        let batch = batcher.batch(loop.order[state.batchInEpoch])
+        let learningRate = state.scheduler.rate(step: state.step + 1)
+        let outcome = trainStep(batch, learningRate: learningRate)
+        state.batchInEpoch += 1
+        guard outcome.applied else {
+            state.skippedUpdates += 1
+            loop.consecutiveSkips += 1
+            loop.metrics.append([("event", "skipped"), ("step", state.step + 1), ("epoch", state.epoch), ("loss", outcome.loss),
+                                 ("grad_norm", Double(outcome.norm)), ("skipped_updates", state.skippedUpdates)])
+            report(.skippedUpdate(step: state.step + 1, consecutive: loop.consecutiveSkips))
+            if loop.consecutiveSkips >= Self.maxConsecutiveSkips {
+                throw TrainingError.nonFiniteLoss(step: state.step + 1, updates: loop.consecutiveSkips,
+                                                  lastCheckpoint: lastCheckpointStep.map { (directory.trainingState, $0) })
+            }
+            return
+        }
+        loop.consecutiveSkips = 0
+        state.step += 1
+        loop.window.add(loss: outcome.loss, nll: outcome.nll, tokens: outcome.tokens,
+                        sourceTokens: batch.sourceLengths.reduce(0) { $0 + Int($1) }, sentences: batch.batchSize,
+                        norm: Double(outcome.norm), firstStepNorm: outcome.firstStepNorm)
+        if state.step % options.logEvery == 0 { logProgress(&loop, learningRate: learningRate, report: report) }
+        if state.step % options.validateEvery == 0 { state.validationPending = true }
+    }
+
+    private func logProgress(_ loop: inout Loop, learningRate: Double, report: (TrainingEvent) -> Void) {
+        state.elapsedSeconds = loop.elapsed
+        let window = loop.window
+        let progress = window.progress(state: state, learningRate: learningRate, eta: eta(batchesPerEpoch: loop.order.count))
+        loop.metrics.append([("event", "train"), ("step", state.step), ("epoch", state.epoch), ("loss", progress.loss),
+                             ("ppl", progress.perplexity), ("lr", learningRate), ("grad_norm", progress.gradientNorm),
+                             ("first_step_grad_norm", window.firstStepNorm / Double(max(window.steps, 1))),
+                             ("tokens_per_second", progress.targetTokensPerSecond), ("elapsed", state.elapsedSeconds),
+                             ("target_tokens", window.tokens), ("source_tokens", window.sourceTokens),
+                             ("sentences", window.sentences), ("seconds", window.seconds)])
+        report(.progress(progress))
+        loop.window = Window()
+    }
+
+    /// The validation due at this step, then a numbered checkpoint. Returns a reason when training stops.
+    private func validateAndCheckpoint(_ loop: inout Loop, report: (TrainingEvent) -> Void) throws -> StopReason? {
+        let started = Date()
+        let stop: Bool
+        do {
+            stop = try validate(metrics: loop.metrics, report: report, shouldStop: loop.shouldStop)
+        } catch is ValidationInterrupted {
+            return try interrupted(report: report)  // the state keeps `validationPending`: a resume validates first
+        }
+        state.validationPending = false
+        try saveCheckpoint(numbered: true)
+        loop.window.paused += Date().timeIntervalSince(started)  // rates count training time only
+        report(.checkpoint(path: directory.latest, step: state.step))
+        guard stop else { return nil }
+        report(.finished(reason: .earlyStopping, step: state.step))
+        return .earlyStopping
+    }
+
+    /// A limit is reached: a time budget ends between validations, so the last weights are validated too
+    /// and can become best. (Step and epoch limits do not, so that a resumed run stays exact.)
+    private func finish(_ reason: StopReason, _ loop: inout Loop, report: (TrainingEvent) -> Void) throws -> StopReason {
+        if reason == .maxMinutes, state.step % options.validateEvery != 0 {
+            do { _ = try validate(metrics: loop.metrics, report: report, shouldStop: loop.shouldStop) } catch is ValidationInterrupted {}
+        }
+        try saveCheckpoint(numbered: false)
+        report(.finished(reason: reason, step: state.step))
+        return reason
+    }
+
+    private func interrupted(report: (TrainingEvent) -> Void) throws -> StopReason {
+        try saveCheckpoint(numbered: false)
+        report(.checkpoint(path: directory.latest, step: state.step))
+        report(.finished(reason: .interrupted, step: state.step))
+        return .interrupted
+    }
+
+    /// What one batch did: the summed loss and NLL, its target tokens, the gradient norm before clipping,
+    /// the norm of the gradient reaching the first encoder time step, and whether Adam applied it.
+    struct StepOutcome {
+        var loss: Double, nll: Double, tokens: Int, norm: Float, firstStepNorm: Double
+        var applied: Bool
+    }
+
+    /// Forward, backward, clip, Adam: one step; no update when the loss or the gradient norm is not finite.
+    func trainStep(_ batch: Batch, learningRate: Double) -> StepOutcome {
         model.parameters.zeroGradients()
         var generator: SeededGenerator? = state.generator
         let cache = model.forward(batch, labelSmoothing: Float(options.labelSmoothing),
                                   teacherForcing: Float(options.teacherForcing), generator: &generator)
-        state.generator = generator!
-        guard cache.loss.isFinite else { return (cache.loss, cache.nll, cache.tokens, .nan, .nan) }
+        if let generator { state.generator = generator }
+        var outcome = StepOutcome(loss: cache.loss, nll: cache.nll, tokens: cache.tokens, norm: .nan, firstStepNorm: .nan, applied: false)
+        guard cache.loss.isFinite else { return outcome }
         model.backward(cache)
-        let norm = GradientClipping.clip(model.parameters, maxNorm: Float(options.clipNorm))
-        guard norm.isFinite else { return (cache.loss, cache.nll, cache.tokens, norm, cache.firstStepGradientNorm) }
+        outcome.norm = GradientClipping.clip(model.parameters, maxNorm: Float(options.clipNorm))
+        outcome.firstStepNorm = cache.firstStepGradientNorm
+        guard outcome.norm.isFinite else { return outcome }
         adam.update(model.parameters, learningRate: Float(learningRate))
-        return (cache.loss, cache.nll, cache.tokens, norm, cache.firstStepGradientNorm)
+        outcome.applied = true
+        return outcome
     }
 
     private func limitReached() -> StopReason? {
@@ -157,10 +225,11 @@ public final class Trainer {
 
     /// Perplexity (and BLEU when available) on the validation set; updates best, schedule and early stopping.
     /// Returns whether training should stop.
-    func validate(metrics: MetricsLog, report: (TrainingEvent) -> Void) throws -> Bool {
+    func validate(metrics: MetricsLog, report: (TrainingEvent) -> Void, shouldStop: () -> Bool) throws -> Bool {
         guard !validation.isEmpty else { return false }
-        let evaluation = Evaluator.perplexity(model: model, examples: validation, batchTokens: max(options.batchTokens, 2000))
-        let bleuScore = try bleu?(model)
+        let evaluation = try Evaluator.perplexity(model: model, examples: validation, batchTokens: max(options.batchTokens, 2000),
+                                                  shouldStop: shouldStop)
+        let bleuScore = try bleu?(model, shouldStop)
         let useBLEU = options.earlyStopping.metric == .bleu && bleuScore != nil
         let value = useBLEU ? bleuScore! : evaluation.perplexity
         let improved = state.bestMetric.map { useBLEU ? value > $0 : value < $0 } ?? true
@@ -190,12 +259,20 @@ public final class Trainer {
         return metadata
     }
 
-    /// Writes the training state, then the weights (each atomically), and optionally a numbered copy.
+    /// Writes the training state (which holds everything a resume needs, weights included), then the
+    /// weights for `translate`, then optionally a numbered copy, each crash-safe: at every instant the
+    /// directory holds one complete resumable state. Weights that are not all finite are never written.
     func saveCheckpoint(numbered: Bool) throws {
+        guard model.parameters.values.allFinite else {
+            throw TrainingError.nonFiniteWeights(step: state.step, lastCheckpoint: lastCheckpointStep.map { (directory.trainingState, $0) })
+        }
         try directory.create()
-        try state.file(adam: adam).write(to: directory.trainingState)
+        try state.file(adam: adam, weights: model.parameters.values).write(to: directory.trainingState)
+        lastCheckpointStep = state.step
+        TestPause.between("the training state and the weights")
         try model.save(to: directory.latest, metadata: weightsMetadata())
         if numbered {
+            TestPause.between("the weights and the numbered checkpoint")
             try model.save(to: directory.numberedCheckpoint(step: state.step), metadata: weightsMetadata())
             directory.pruneCheckpoints(keep: options.keepCheckpoints)
         }
@@ -227,12 +304,13 @@ public final class Trainer {
 
 /// Validation perplexity and token accuracy, without dropout.
 public enum Evaluator {
-    public static func perplexity(model: Seq2Seq, examples: [ParallelExample], batchTokens: Int)
-        -> (perplexity: Double, accuracy: Double)
+    public static func perplexity(model: Seq2Seq, examples: [ParallelExample], batchTokens: Int,
+                                  shouldStop: () -> Bool = { false }) throws -> (perplexity: Double, accuracy: Double)
     {
         let batcher = Batcher(examples: examples, maxLength: Int.max, batchTokens: batchTokens, batchSentences: 0)
         var nll = 0.0, tokens = 0, correct = 0
         for indices in batcher.batches(epoch: 0, seed: 0) {
+            if shouldStop() { throw ValidationInterrupted() }
             var noDropout: SeededGenerator? = nil
             let cache = model.forward(batcher.batch(indices), generator: &noDropout, computeGradient: false)
             nll += cache.nll
@@ -241,4 +319,9 @@ public enum Evaluator {
         }
         return (Foundation.exp(nll / Double(max(tokens, 1))), Double(correct) / Double(max(tokens, 1)))
     }
+}
+
+/// Thrown out of a validation when a stop was requested between its batches.
+public struct ValidationInterrupted: Error {
+    public init() {}
 }

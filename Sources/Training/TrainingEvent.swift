@@ -4,6 +4,8 @@ public enum TrainingEvent: Sendable {
     case progress(TrainingProgress)
     case validation(ValidationReport)
     case checkpoint(path: String, step: Int)
+    /// The update after `step - 1` was skipped: its loss or gradient norm was NaN or infinite.
+    case skippedUpdate(step: Int, consecutive: Int)
     case finished(reason: StopReason, step: Int)
 }
 

@@ -2,8 +2,9 @@ import Foundation
 import TensorKernels
 import Seq2SeqModel
 
-/// Everything beyond the weights that an exact resume needs: optimizer moments, counters, schedule
-/// state and the random generator. Saved as `training-state.safetensors` beside `model.safetensors`.
+/// Everything an exact resume needs, weights included: optimizer moments, counters, schedule state, the
+/// random generator and a copy of the weights, in one file (`training-state.safetensors`), so that a
+/// single rename switches from one resumable state to the next and no kill can leave a mismatched pair.
 public struct TrainingState: Sendable, Equatable {
     public var step = 0
     public var epoch = 0
@@ -16,44 +17,98 @@ public struct TrainingState: Sendable, Equatable {
     /// Validations since the best one (early stopping).
     public var staleValidations = 0
     public var elapsedSeconds = 0.0
+    /// Updates skipped because the loss or the gradient norm was not finite, in all.
+    public var skippedUpdates = 0
+    /// The validation due at `step` has not run yet (it was interrupted); a resumed run does it first.
+    public var validationPending = false
 
     public init(seed: UInt64, scheduler: LearningRateScheduler) {
         generator = SeededGenerator(seed: seed)
         self.scheduler = scheduler
     }
 
-    static let format = "swiftnmt-training-state-1"
+    static let format = "swiftnmt-training-state-2"
+    /// The first format kept its weights in `model.safetensors` beside it.
+    static let formatWithoutWeights = "swiftnmt-training-state-1"
 
-    func file(adam: Adam) -> SafeTensors {
+    func file(adam: Adam, weights: FloatBuffer) -> SafeTensors {
         var counters: [Int64] = [Int64(step), Int64(epoch), Int64(batchInEpoch), Int64(adam.step), Int64(scheduler.badValidations),
                                  Int64(staleValidations), Int64(bestStep)]
         counters += generator.stateWords.map { Int64(bitPattern: $0) }
+        counters += [Int64(skippedUpdates), validationPending ? 1 : 0]
         var metadata = ["format": Self.format, "plateau_rate": String(scheduler.plateauRate),
-                        "elapsed_seconds": String(elapsedSeconds)]
+                        "elapsed_seconds": String(elapsedSeconds), "step": String(step)]
         if let bestMetric { metadata["best_metric"] = String(bestMetric) }
         return SafeTensors(tensors: ["adam.m": .init(floats: adam.m.array, shape: [adam.m.count]),
                                      "adam.v": .init(floats: adam.v.array, shape: [adam.v.count]),
+                                     "weights": .init(floats: weights.array, shape: [weights.count]),
                                      "counters": .init(int64s: counters, shape: [counters.count])],
                            metadata: metadata)
     }
 
-    /// Restores the counters into `self` and the moments into `adam`.
-    mutating func restore(from file: SafeTensors, adam: Adam, path: String) throws {
-        guard file.metadata["format"] == Self.format else {
+    /// Whether `file` carries the weights (format 2) or needs `model.safetensors` (format 1).
+    static func hasWeights(_ file: SafeTensors) -> Bool { file.metadata["format"] == format }
+
+    /// Restores the counters into `self`, the moments into `adam` and (format 2) the weights into `weights`.
+    /// Every counter is range-checked: the file is user input.
+    mutating func restore(from file: SafeTensors, adam: Adam, weights: FloatBuffer, path: String) throws {
+        let version = file.metadata["format"]
+        guard version == Self.format || version == Self.formatWithoutWeights else {
             throw TrainingError.resumeMismatch(path: path, reason: "it is not a training state of this nmt version")
         }
+        let counterCount = version == Self.format ? 13 : 11
         guard let m = file.tensors["adam.m"], let v = file.tensors["adam.v"], let c = file.tensors["counters"],
               m.dtype == .F32, v.dtype == .F32, c.dtype == .I64, m.shape == [adam.m.count], v.shape == [adam.v.count],
-              c.shape == [11]
+              c.shape == [counterCount]
         else { throw TrainingError.resumeMismatch(path: path, reason: "its optimizer state does not fit this model's \(adam.m.count) parameters") }
+        var w: SafeTensors.Tensor? = nil
+        if version == Self.format {
+            guard let t = file.tensors["weights"], t.dtype == .F32, t.shape == [weights.count] else {
+                throw TrainingError.resumeMismatch(path: path, reason: "its weights do not fit this model's \(weights.count) parameters")
+            }
+            w = t
+        }
         let counters = c.int64s
-        step = Int(counters[0]); epoch = Int(counters[1]); batchInEpoch = Int(counters[2]); adam.step = Int(counters[3])
-        scheduler.badValidations = Int(counters[4]); staleValidations = Int(counters[5]); bestStep = Int(counters[6])
-        generator = SeededGenerator(state: counters[7...10].map { UInt64(bitPattern: $0) })
-        scheduler.plateauRate = Double(file.metadata["plateau_rate"] ?? "") ?? scheduler.plateauRate
-        elapsedSeconds = Double(file.metadata["elapsed_seconds"] ?? "") ?? 0
-        bestMetric = file.metadata["best_metric"].flatMap(Double.init)
+        func field(_ i: Int, _ name: String, _ range: ClosedRange<Int64> = 0...Int64(Int32.max)) throws -> Int {
+            guard range.contains(counters[i]) else {
+                throw TrainingError.resumeMismatch(path: path, reason: "its \(name) is \(counters[i]), outside \(range.lowerBound)...\(range.upperBound)")
+            }
+            return Int(counters[i])
+        }
+        var restored = self
+        restored.step = try field(0, "step"); restored.epoch = try field(1, "epoch")
+        restored.batchInEpoch = try field(2, "batch position")
+        let adamStep = try field(3, "optimizer step")
+        restored.scheduler.badValidations = try field(4, "count of validations without improvement")
+        restored.staleValidations = try field(5, "count of stale validations")
+        restored.bestStep = try field(6, "best step", 0...counters[0])
+        restored.generator = SeededGenerator(state: counters[7...10].map { UInt64(bitPattern: $0) })
+        if version == Self.format {
+            restored.skippedUpdates = try field(11, "count of skipped updates")
+            restored.validationPending = try field(12, "pending-validation flag", 0...1) == 1
+        }
+        func number(_ key: String) throws -> Double? {
+            guard let text = file.metadata[key] else { return nil }
+            guard let value = Double(text), value.isFinite else {
+                throw TrainingError.resumeMismatch(path: path, reason: "its \(key) is \(text), not a finite number")
+            }
+            return value
+        }
+        if let rate = try number("plateau_rate") {
+            guard rate > 0 else { throw TrainingError.resumeMismatch(path: path, reason: "its plateau_rate \(rate) is not above 0") }
+            restored.scheduler.plateauRate = rate
+        }
+        restored.elapsedSeconds = max(0, try number("elapsed_seconds") ?? 0)
+        restored.bestMetric = try number("best_metric")
+        for (name, tensor) in [("adam.m", m), ("adam.v", v)] + (w.map { [("weights", $0)] } ?? []) {
+            guard tensor.floats.allSatisfy(\.isFinite) else {
+                throw TrainingError.resumeMismatch(path: path, reason: "its \(name) holds NaN or infinite values")
+            }
+        }
+        self = restored
+        adam.step = adamStep
         m.bytes.withUnsafeBytes { adam.m.pointer.update(from: $0.bindMemory(to: Float.self).baseAddress!, count: adam.m.count) }
         v.bytes.withUnsafeBytes { adam.v.pointer.update(from: $0.bindMemory(to: Float.self).baseAddress!, count: adam.v.count) }
+        w?.bytes.withUnsafeBytes { weights.pointer.update(from: $0.bindMemory(to: Float.self).baseAddress!, count: weights.count) }
     }
 }

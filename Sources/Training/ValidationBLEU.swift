@@ -19,8 +19,15 @@ public struct ValidationBLEU {
         self.makeTranslator = makeTranslator
     }
 
-    public func score(_ model: Seq2Seq) throws -> Double {
-        let hypotheses = try makeTranslator(model).translate(sources, batchSize: batchSize).map(\.text)
+    /// BLEU of `model` on the validation set; throws `ValidationInterrupted` if `shouldStop` turns true
+    /// between batches.
+    public func score(_ model: Seq2Seq, shouldStop: () -> Bool = { false }) throws -> Double {
+        let translator = try makeTranslator(model)
+        let hypotheses = try withoutActuallyEscaping(shouldStop) { stop in
+            try translator.translate(sources, batchSize: batchSize) { _ in
+                if stop() { throw ValidationInterrupted() }
+            }.map(\.text)
+        }
         return BLEU.corpusScore(hypotheses: hypotheses, references: [references]).score
     }
 }

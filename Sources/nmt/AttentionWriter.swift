@@ -1,4 +1,5 @@
 import Foundation
+import DurableFiles
 import Decoding
 import TensorKernels
 

@@ -107,10 +107,10 @@ struct Bleu: ParsableCommand {
                     let refs = texts.references.map { $0[i] }
                     if bleu {
                         let score = BLEU.sentenceScore(hypothesis: texts.hypotheses[i], references: refs, options: bleuOptions)
-                        print(render(score.formatted(width:), score.json(width:), score.scoreText(width:), decimals))
+                        try StandardOutput.print(render(score.formatted(width:), score.json(width:), score.scoreText(width:), decimals))
                     } else {
                         let score = CHRF.sentenceScore(hypothesis: texts.hypotheses[i], references: refs, options: chrfOptions)
-                        print(render(score.formatted(width:), score.json(width:), score.scoreText(width:), decimals))
+                        try StandardOutput.print(render(score.formatted(width:), score.json(width:), score.scoreText(width:), decimals))
                     }
                 }
                 return
@@ -125,9 +125,9 @@ struct Bleu: ParsableCommand {
                 lines.append(render(score.formatted(width:), score.json(width:), score.scoreText(width:), decimals))
             }
             if format == .json && !scoreOnly && lines.count > 1 {
-                print("[" + lines.joined(separator: ",\n ") + "]")
+                try StandardOutput.print("[" + lines.joined(separator: ",\n ") + "]")
             } else {
-                lines.forEach { print($0) }
+                try lines.forEach { try StandardOutput.print($0) }
             }
         }
     }

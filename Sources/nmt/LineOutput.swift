@@ -1,32 +1,18 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Tokenization
+import DurableFiles
 
-/// Buffered line output to standard output or a file (file output goes to a temporary name and is
-/// renamed when `finish()` succeeds, so a failure never leaves a torn file).
+/// Buffered line output to standard output or a file. A file is a `PendingFile`: written under a
+/// temporary name and put in place by `finish()`, so a failure leaves the old file (or none) and no
+/// temporary behind; a device or pipe (`/dev/null`, `/dev/stdout`) is written in place.
 final class LineOutput {
-    private let fd: Int32
-    private let path: String?
-    private let temporaryPath: String?
+    private let file: PendingFile?
     private var buffer: [UInt8] = []
 
     /// Standard output when `path` is nil or "-".
     init(path: String?) throws {
-        if let path, path != "-" {
-            let temporary = path + ".tmp-\(getpid())"
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else {
-                throw TokenizationError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-            }
-            self.fd = fd
-            self.path = path
-            temporaryPath = temporary
-        } else {
-            fd = 1
-            self.path = nil
-            temporaryPath = nil
-        }
+        file = try path.flatMap { $0 == "-" ? nil : try PendingFile(replacing: $0) }
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -38,25 +24,36 @@ final class LineOutput {
     }
 
     func flush() throws {
+        defer { buffer.removeAll(keepingCapacity: true) }
+        if let file { try file.write(buffer) } else { try StandardOutput.write(buffer) }
+    }
+
+    /// Flushes; for a file, puts it in place.
+    func finish() throws {
+        try flush()
+        try file?.commit()
+    }
+}
+
+/// Checked writes to standard output: a full disk or a closed pipe is an error (exit 1), not a lost result.
+enum StandardOutput {
+    static func write(_ bytes: [UInt8]) throws {
+        if StandardStreams.outputWasClosed {
+            throw FileWriteError.writeFailed(path: "standard output", reason: "it is closed; redirect it to a file or use --output")
+        }
         var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw TokenizationError.writeFailed(path: path ?? "<stdout>", reason: String(cString: strerror(errno)))
+                throw FileWriteError.writeFailed(path: "standard output", reason: String(cString: strerror(errno)))
             }
             offset += n
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes; for a file, closes it and renames it into place.
-    func finish() throws {
-        try flush()
-        if let path, let temporaryPath {
-            guard fsync(fd) == 0, close(fd) == 0, rename(temporaryPath, path) == 0 else {
-                throw TokenizationError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-            }
-        }
+    /// `text` and a newline.
+    static func print(_ text: String) throws {
+        try write(Array((text + "\n").utf8))
     }
 }

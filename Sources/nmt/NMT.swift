@@ -10,6 +10,13 @@ struct NMT: ParsableCommand {
         subcommands: [
             BuildVocab.self, Train.self, Translate.self, Bleu.self, Tokenize.self, Detokenize.self, Plot.self,
         ])
+
+    /// Standard streams and signals first, then the argument parser's own main.
+    static func main() {
+        StandardStreams.reopenClosed()
+        Interrupts.install()
+        main(nil)
+    }
 }
 
 enum SwiftNMTVersion {

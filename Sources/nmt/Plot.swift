@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import DurableFiles
 import TensorKernels
 import Training
 

@@ -1,15 +1,12 @@
 import ArgumentParser
 import Foundation
-import Synchronization
+import DurableFiles
 import Decoding
 import Recipes
 import Seq2SeqModel
 import TensorKernels
 import Tokenization
 import Training
-
-/// Set by SIGINT (Ctrl-C); the trainer checks it before every step, saves and exits.
-let interruptRequested = Atomic<Bool>(false)
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,6 +50,9 @@ struct TrainingSetup {
     let directory: ModelDirectory
     let resume: Bool
 
+    /// Everything that can be refused (files, data, resume checks) happens before the model directory is
+    /// written, so a failed start leaves it as it was; a new directory that fails before its first
+    /// checkpoint is removed again.
     func run() throws {
         for path in [recipe.sourceVocabularyPath, recipe.targetVocabularyPath] + [true, false].compactMap({ recipe.mergesPath(source: $0) })
         where !FileManager.default.fileExists(atPath: path) {
@@ -62,7 +62,8 @@ struct TrainingSetup {
         let targetVocabulary = try RecipeTokenization.vocabulary(recipe, side: .target)
         let source = try RecipeTokenization.pipeline(recipe, side: .source)
         let target = try RecipeTokenization.pipeline(recipe, side: .target)
-        try prepareDirectory()
+        let effective = RecipeWriter.yaml(absolutePaths(recipe))
+        if resume { try checkResumable(effective: effective) } else { try checkNew() }
         let trainFiles = (RecipeTokenization.trainFile(recipe, side: .source), RecipeTokenization.trainFile(recipe, side: .target))
         let train = try encode(files: trainFiles, source: source, target: target, sourceVocabulary: sourceVocabulary,
                                targetVocabulary: targetVocabulary)
@@ -87,55 +88,75 @@ struct TrainingSetup {
         let batcher = Batcher(examples: train.examples, maxLength: recipe.data.maxLength,
                               batchTokens: recipe.train.batchTokens, batchSentences: recipe.train.batchSentences)
         guard !batcher.examples.isEmpty else {
-            throw TrainingError.noTrainingData(filtered: batcher.filtered, maxLength: recipe.data.maxLength)
+            throw TrainingError.noTrainingData(filtered: batcher.filtered, maxLength: batcher.filtered > 0 ? recipe.data.maxLength : nil)
         }
         let trainer = Trainer(model: model, options: recipe.train, batcher: batcher, validation: validation,
-                              directory: directory, bleu: bleu.map { b in { try b.score($0) } },
+                              directory: directory, bleu: bleu.map { b in { try b.score($0, shouldStop: $1) } },
                               checkpointMetadata: ["recipe": recipe.name])
-        if resume { try trainer.resume() }
-        installInterruptHandler()
+        Interrupts.allowGracefulStop()
+        if resume {
+            try trainer.resume()
+            try AtomicFile.write(effective, to: directory.recipe)
+        }
+        let created = resume ? nil : try writeNewDirectory(effective: effective)
         let display = TrainingDisplay(directory: directory)
-        let reason = try trainer.run(shouldStop: { interruptRequested.load(ordering: .relaxed) }, report: display.show)
-        display.finish(reason: reason, trainer: trainer)
+        do {
+            let reason = try trainer.run(shouldStop: { Interrupts.stopRequested }, report: display.show)
+            display.finish(reason: reason, trainer: trainer)
+        } catch {
+            if let created, !FileManager.default.fileExists(atPath: directory.trainingState) { created.remove() }
+            throw error
+        }
     }
 
     private var recipePathHint: String { "RECIPE" }
 
-    /// A new run needs an empty (or new) directory; a resumed run needs the same recipe and vocabularies.
-    private func prepareDirectory() throws {
+    /// A resumed run needs the same recipe (outside train.* and decode.*) and the same vocabularies.
+    private func checkResumable(effective: String) throws {
         let fm = FileManager.default
-        let effective = RecipeWriter.yaml(absolutePaths(recipe))
-        if resume {
-            guard let saved = try? String(contentsOfFile: directory.recipe, encoding: .utf8) else {
-                throw TrainingError.nothingToResume(directory: directory.path)
-            }
-            let differences = recipeDifferences(saved: saved, current: effective)
-            if !differences.isEmpty {
-                throw TrainingError.resumeMismatch(path: directory.path, reason:
-                    "the recipe differs from the one it was trained with in: \(differences.joined(separator: ", ")). "
-                    + "Only train.* and decode.* may change on resume")
-            }
-            for (copy, original) in [(directory.sourceVocabulary, recipe.sourceVocabularyPath), (directory.targetVocabulary, recipe.targetVocabularyPath)]
-            where fm.contents(atPath: copy) != fm.contents(atPath: original) {
-                throw TrainingError.resumeMismatch(path: directory.path, reason:
-                    "\(original) is not the vocabulary the model was trained with (\(copy)); rebuild it or train a new model")
-            }
-            try AtomicFile.write(effective, to: directory.recipe)
-            return
+        guard let saved = try? String(contentsOfFile: directory.recipe, encoding: .utf8) else {
+            throw TrainingError.nothingToResume(directory: directory.path)
         }
-        if fm.fileExists(atPath: directory.latest) {
+        let differences = recipeDifferences(saved: saved, current: effective)
+        if !differences.isEmpty {
+            throw TrainingError.resumeMismatch(path: directory.path, reason:
+                "the recipe differs from the one it was trained with in: \(differences.joined(separator: ", ")). "
+                + "Only train.* and decode.* may change on resume")
+        }
+        for (copy, original) in [(directory.sourceVocabulary, recipe.sourceVocabularyPath), (directory.targetVocabulary, recipe.targetVocabularyPath)]
+        where fm.contents(atPath: copy) != fm.contents(atPath: original) {
+            throw TrainingError.resumeMismatch(path: directory.path, reason:
+                "\(original) is not the vocabulary the model was trained with (\(copy)); rebuild it or train a new model")
+        }
+    }
+
+    /// A new run needs a directory that holds no model yet.
+    private func checkNew() throws {
+        if FileManager.default.fileExists(atPath: directory.latest) || FileManager.default.fileExists(atPath: directory.trainingState) {
             throw CLIError.message("\(directory.path) already holds a model; use --resume to continue it, or --output for a new directory")
         }
-        try directory.create()
-        try AtomicFile.write(effective, to: directory.recipe)
-        for (from, to) in [(recipe.sourceVocabularyPath, directory.sourceVocabulary), (recipe.targetVocabularyPath, directory.targetVocabulary)] {
-            try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: from)), to: to)
-        }
-        for side in [true, false] {
-            if let merges = recipe.mergesPath(source: side) {
-                try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: merges)), to: directory.merges(source: side))
+    }
+
+    /// Writes the recipe, vocabularies and merges of a new run; returns what to remove if it fails early.
+    private func writeNewDirectory(effective: String) throws -> NewDirectory {
+        let fm = FileManager.default
+        let created = NewDirectory(directory: directory, existed: fm.fileExists(atPath: directory.path))
+        do {
+            try directory.create()
+            try AtomicFile.write(effective, to: directory.recipe)
+            var copies = [(recipe.sourceVocabularyPath, directory.sourceVocabulary), (recipe.targetVocabularyPath, directory.targetVocabulary)]
+            for side in [true, false] {
+                if let merges = recipe.mergesPath(source: side) { copies.append((merges, directory.merges(source: side))) }
             }
+            for (from, to) in copies {
+                guard let bytes = fm.contents(atPath: from) else { throw CLIError.message("cannot read \(from)") }
+                try bytes.withUnsafeBytes { try AtomicFile.write($0, to: to) }
+            }
+        } catch {
+            created.remove()
+            throw error
         }
+        return created
     }
 
     /// The recipe with every path made absolute, so the copy in the model directory still points at the data.
@@ -185,9 +206,6 @@ struct TrainingSetup {
         return (examples, lines.source.count)
     }
 
-    private func installInterruptHandler() {
-        signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
-    }
 }
 
 /// How training events look on stderr.
@@ -212,6 +230,10 @@ struct TrainingDisplay {
             Console.log(line + (v.isBest ? " (best so far)" : ""))
         case let .checkpoint(path, step):
             Console.log("saved step \(step) to \(path)")
+        case let .skippedUpdate(step, consecutive):
+            Console.endProgress()
+            Console.log("warning: step \(step) skipped: its loss or gradient norm is NaN or infinite (\(consecutive) in a row; "
+                + "training stops after \(Trainer.maxConsecutiveSkips))")
         case let .finished(reason, step):
             Console.endProgress()
             Console.log("stopped at step \(step): \(reason.rawValue)")
@@ -222,5 +244,23 @@ struct TrainingDisplay {
         Console.log("the model is in \(directory.path)")
         Console.log("translate with: nmt translate --model \(directory.path) < input.txt > output.txt")
         if reason == .interrupted { Console.log("continue training with: nmt train RECIPE --resume") }
+    }
+}
+
+/// The files a new run wrote before its first checkpoint, removed again when it fails: a failed start
+/// leaves no half-made model directory.
+struct NewDirectory {
+    let directory: ModelDirectory
+    /// Whether the folder was there before (then only the files are removed, not the folder).
+    let existed: Bool
+
+    func remove() {
+        let fm = FileManager.default
+        for path in [directory.recipe, directory.sourceVocabulary, directory.targetVocabulary, directory.merges(source: true),
+                     directory.merges(source: false), directory.metrics, directory.best, directory.latest] {
+            try? fm.removeItem(atPath: path)
+        }
+        rmdir(directory.checkpoints)  // only when empty, as it is before the first checkpoint
+        if !existed { rmdir(directory.path) }
     }
 }

@@ -65,6 +65,13 @@ struct Translate: ParsableCommand {
     @Flag(help: "Translate each line as soon as it arrives and flush its translation, as for a terminal (for programs that talk to nmt through a pipe).")
     var lineByLine = false
 
+    /// Bounds the flags that search does not check itself (search checks beam, n-best and lengths).
+    func validate() throws {
+        if let batchSize, !(1...SearchBounds.maxBatchSize).contains(batchSize) {
+            throw ValidationError("--batch-size must be from 1 to \(SearchBounds.maxBatchSize), not \(batchSize)")
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let started = Date()

@@ -81,4 +81,13 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(copy.options, tokenizer.options)
         XCTAssertEqual(copy.tokenize("a, b"), tokenizer.tokenize("a, b"))
     }
+
+    /// One line in, one line out: an escaped newline (which no line read from a file holds) stays as
+    /// written instead of splitting the line; other whitespace escapes are restored.
+    func testDetokenizeNeverProducesANewline() {
+        let out = Tokenizer.detokenize(["a", "\u{FFEE}000A", "b"])
+        XCTAssertFalse(out.contains("\n"), out)
+        XCTAssertTrue(out.contains("\u{FFEE}000A"), out)
+        XCTAssertEqual(Tokenizer.detokenize(["a", "\u{FFEE}0009", "b"]), "a\tb")
+    }
 }

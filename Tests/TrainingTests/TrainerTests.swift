@@ -92,25 +92,139 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(resumed.state.step, 7)
     }
 
-    func testNonFiniteLossStopsWithTheStepAndKeepsTheLastCheckpoint() throws {
+    /// Non-finite batches are skipped (logged in metrics.jsonl), and after `maxConsecutiveSkips` in a row
+    /// training stops naming the step and the last good checkpoint, whose files stay as they were.
+    func testNonFiniteLossSkipsThenStopsWithTheStepAndKeepsTheLastCheckpoint() throws {
         let path = directory.appendingPathComponent("n").path
+        let files = ModelDirectory(path: path)
         let t = trainer(steps: 10, path: path)
         _ = try t.run { _ in }
-        let saved = try Data(contentsOf: URL(fileURLWithPath: ModelDirectory(path: path).latest))
+        let saved = try [files.latest, files.trainingState].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         let again = trainer(steps: 20, path: path)
         try again.resume()
-        again.model.parameters.values[0] = .nan  // poison a weight
-        let view = again.model.parameters.view("output.b")
-        for i in 0..<view.count { again.model.parameters.values[view.offset + i] = .infinity }
-        XCTAssertThrowsError(try again.run { _ in }) { error in
-            XCTAssertTrue("\(error)".contains("step 11"), "\(error)")
+        let bias = again.model.parameters.view("output.b")  // poison the output bias: every batch's loss is NaN now
+        for i in 0..<bias.count { again.model.parameters.values[bias.offset + i] = .nan }
+        var skipped: [Int] = []
+        XCTAssertThrowsError(try again.run { event in
+            if case let .skippedUpdate(step, consecutive) = event { skipped.append(consecutive); XCTAssertEqual(step, 11) }
+        }) { error in
+            XCTAssertTrue("\(error)".contains("at step 11"), "\(error)")
+            XCTAssertTrue("\(error)".contains("last good checkpoint is step 10"), "\(error)")
         }
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: ModelDirectory(path: path).latest)), saved)
+        XCTAssertEqual(skipped, Array(1...Trainer.maxConsecutiveSkips))
+        XCTAssertEqual(again.state.step, 10, "a skipped batch is not an update")
+        XCTAssertEqual(try [files.latest, files.trainingState].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }, saved)
+        let metrics = try String(contentsOfFile: files.metrics, encoding: .utf8)
+        XCTAssertEqual(metrics.components(separatedBy: "\"event\":\"skipped\"").count - 1, Trainer.maxConsecutiveSkips)
+    }
+
+    /// Weights that are not all finite are never written: the interrupt's checkpoint is refused.
+    func testNonFiniteWeightsAreNeverSaved() throws {
+        let path = directory.appendingPathComponent("w").path
+        let files = ModelDirectory(path: path)
+        _ = try trainer(steps: 10, path: path).run { _ in }
+        let saved = try [files.latest, files.trainingState].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        let again = trainer(steps: 20, path: path)
+        try again.resume()
+        again.model.parameters.values[3] = .infinity
+        XCTAssertThrowsError(try again.run(shouldStop: { true }) { _ in }) { error in
+            XCTAssertTrue("\(error)".contains("were not saved"), "\(error)")
+            XCTAssertTrue("\(error)".contains("step 10"), "\(error)")
+        }
+        XCTAssertEqual(try [files.latest, files.trainingState].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }, saved)
+    }
+
+    /// The training state alone resumes (it holds the weights): a kill between the state's rename and the
+    /// weights' leaves a model.safetensors one checkpoint behind, which resume brings up to date.
+    func testResumeNeedsOnlyTheTrainingStateAndRepairsAStaleLatest() throws {
+        let path = directory.appendingPathComponent("s").path
+        let files = ModelDirectory(path: path)
+        _ = try trainer(steps: 10, path: path).run { _ in }
+        let stale = try Data(contentsOf: URL(fileURLWithPath: files.latest))
+        let t = trainer(steps: 20, path: path)
+        try t.resume()
+        _ = try t.run { _ in }
+        try stale.write(to: URL(fileURLWithPath: files.latest))  // as if killed between the two renames
+        let resumed = trainer(steps: 20, path: path)
+        try resumed.resume()
+        XCTAssertEqual(resumed.state.step, 20)
+        XCTAssertEqual(resumed.model.parameters.values.array, t.model.parameters.values.array)
+        XCTAssertEqual(try SafeTensors.read(path: files.latest).metadata["step"], "20")
+    }
+
+    /// After a resume, metrics.jsonl holds no event of a step beyond the checkpoint (those steps run again).
+    func testResumeDropsMetricsOfStepsThatRunAgain() throws {
+        let path = directory.appendingPathComponent("m").path
+        let files = ModelDirectory(path: path)
+        _ = try trainer(steps: 10, path: path).run { _ in }
+        let log = MetricsLog(path: files.metrics)
+        log.append([("event", "train"), ("step", 15), ("loss", 1.0)])  // logged, then killed before a checkpoint
+        try trainer(steps: 20, path: path).resume()
+        let steps = try String(contentsOfFile: files.metrics, encoding: .utf8).split(separator: "\n").compactMap { line in
+            line.range(of: "\"step\":").map { Int(line[$0.upperBound...].prefix(while: \.isNumber))! }
+        }
+        XCTAssertFalse(steps.isEmpty)
+        XCTAssertTrue(steps.allSatisfy { $0 <= 10 }, "\(steps)")
     }
 
     func testResumeWithoutStateIsAClearError() {
         XCTAssertThrowsError(try trainer(steps: 5, path: directory.appendingPathComponent("none").path).resume()) { error in
             XCTAssertTrue("\(error)".contains("start without --resume"), "\(error)")
         }
+    }
+
+    /// A stop requested during a validation does not wait for it: the checkpoint records the validation
+    /// as pending, the resumed run does it first, and the result equals an uninterrupted run.
+    func testStopDuringValidationResumesExactly() throws {
+        let straight = trainer(steps: 30, path: directory.appendingPathComponent("v1").path)
+        _ = try straight.run { _ in }
+        let path = directory.appendingPathComponent("v2").path
+        let first = trainer(steps: 30, path: path)
+        var validations = 0
+        let reason = try first.run(shouldStop: { first.state.validationPending }) { event in
+            if case .validation = event { validations += 1 }
+        }
+        XCTAssertEqual(reason, .interrupted)
+        XCTAssertEqual(validations, 0, "the validation must be abandoned, not finished")
+        XCTAssertEqual(first.state.step, 10)
+        XCTAssertTrue(first.state.validationPending)
+        let second = trainer(steps: 30, path: path)
+        try second.resume()
+        XCTAssertTrue(second.state.validationPending)
+        _ = try second.run { _ in }
+        XCTAssertEqual(second.model.parameters.values.array, straight.model.parameters.values.array)
+        XCTAssertEqual(second.state, straight.state.with(elapsedSeconds: second.state.elapsedSeconds))
+    }
+
+    /// Every counter of a training state is range-checked on resume: the file is user input.
+    func testCraftedTrainingStateCountersAreRefused() throws {
+        let path = directory.appendingPathComponent("c").path
+        _ = try trainer(steps: 10, path: path).run { _ in }
+        let statePath = ModelDirectory(path: path).trainingState
+        let good = try SafeTensors.read(path: statePath)
+        for (index, value, word) in [(0, Int64(-1), "step"), (6, Int64(99), "best step"), (12, Int64(7), "pending-validation")] {
+            var file = good
+            var counters = file.tensors["counters"]!.int64s
+            counters[index] = value
+            file.tensors["counters"] = .init(int64s: counters, shape: [counters.count])
+            try file.write(to: statePath)
+            XCTAssertThrowsError(try trainer(steps: 20, path: path).resume(), "counter \(index)") { error in
+                XCTAssertTrue("\(error)".contains(word) && "\(error)".contains("\(value)"), "\(error)")
+            }
+        }
+        var file = good
+        file.metadata["elapsed_seconds"] = "nan"
+        try file.write(to: statePath)
+        XCTAssertThrowsError(try trainer(steps: 20, path: path).resume()) { error in
+            XCTAssertTrue("\(error)".contains("elapsed_seconds"), "\(error)")
+        }
+    }
+}
+
+extension TrainingState {
+    func with(elapsedSeconds: Double) -> TrainingState {
+        var copy = self
+        copy.elapsedSeconds = elapsedSeconds
+        return copy
     }
 }
