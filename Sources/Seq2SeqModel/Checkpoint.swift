@@ -32,7 +32,9 @@ extension Seq2Seq {
     public func checkpoint(metadata: [String: String] = [:]) -> SafeTensors {
         var meta = metadata
         meta["format"] = Self.checkpointFormat
-        meta["configuration"] = String(decoding: try! JSONEncoder().encode(configuration), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // the same model gives the same bytes, run to run
+        meta["configuration"] = String(decoding: try! encoder.encode(configuration), as: UTF8.self)
         return SafeTensors(tensors: parameters.tensors(), metadata: meta)
     }
 
