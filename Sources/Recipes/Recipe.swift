@@ -173,6 +173,9 @@ public struct TrainSection: RecipeSection {
     public var keepCheckpoints: Int = 3
     public var earlyStopping = EarlyStoppingSection()
     public var seed: Int = 1
+    /// Batches whose gradients are summed (token-weighted) before one clipped Adam step; with `mpirun -np N`
+    /// an update covers N × accumulate batches.
+    public var accumulate: Int = 1
     /// The model directory; default `../models/NAME`.
     public var output: String? = nil
     public init() {}
@@ -200,6 +203,7 @@ public struct TrainSection: RecipeSection {
         try v.field("keep_checkpoints", &keepCheckpoints)
         try v.section("early_stopping", &earlyStopping)
         try v.field("seed", &seed)
+        try v.field("accumulate", &accumulate)
         try v.optionalField("output", &output)
     }
 }

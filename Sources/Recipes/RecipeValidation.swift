@@ -67,5 +67,6 @@ enum RecipeValidation {
                     "must be 0 (no limit) or more, not \(t.maxMinutes)")
         try require(t.earlyStopping.patience >= 0, "train.early_stopping.patience", "must be 0 (off) or more")
         try require(t.seed >= 0, "train.seed", "must be 0 or more, not \(t.seed)")
+        try require((1...1024).contains(t.accumulate), "train.accumulate", "must be from 1 to 1024, not \(t.accumulate)")
     }
 }

@@ -62,9 +62,10 @@ public final class Seq2Seq: @unchecked Sendable {
 
     /// Teacher-forced forward pass and loss. With a generator, dropout (and scheduled sampling when
     /// `teacherForcing` < 1) are on; without one, the pass is deterministic evaluation.
-    /// The cache holds the gradient of loss/tokens with respect to the logits, ready for `backward`.
+    /// The cache holds the gradient of loss × `lossScale` (default 1/tokens, the mean) with respect to the
+    /// logits, ready for `backward`; an update of several batches scales each by 1/(the update's tokens).
     public func forward(_ batch: Batch, labelSmoothing: Float = 0, teacherForcing: Float = 1,
-                        generator: inout SeededGenerator?, computeGradient: Bool = true) -> Cache {
+                        generator: inout SeededGenerator?, computeGradient: Bool = true, lossScale: Float? = nil) -> Cache {
         let c = configuration, B = batch.batchSize, S = batch.sourceSteps, T = batch.targetSteps, D = c.decoderHidden
         let enc = encoder.forward(parameters, ids: batch.sourceIds, lengths: batch.sourceLengths, steps: S, batch: B,
                                   dropout: c.dropout, generator: &generator)
@@ -80,7 +81,7 @@ public final class Seq2Seq: @unchecked Sendable {
         let result = batch.targetOutput.withUnsafeBufferPointer { targets in
             SoftmaxKernel.crossEntropy(rows: T * B, vocabulary: V, logits: logits.pointer, targets: targets.baseAddress!,
                                        ignoreIndex: SpecialTokens.pad, smoothing: labelSmoothing,
-                                       scale: 1 / Float(max(batch.targetTokens, 1)), writeGradient: computeGradient)
+                                       scale: lossScale ?? 1 / Float(max(batch.targetTokens, 1)), writeGradient: computeGradient)
         }
         return Cache(batch: batch, encoder: enc, decoder: dec, h0: h0, c0: c0, dLogits: logits, result: result)
     }

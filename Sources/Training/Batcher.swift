@@ -67,6 +67,11 @@ public struct Batcher: Sendable {
         return batches
     }
 
+    /// The real target positions (with `</s>`) of the batch of `indices`, as `Batch.targetTokens` counts them.
+    public func targetTokens(_ indices: [Int]) -> Int {
+        indices.reduce(0) { $0 + examples[$1].target.count + 1 }
+    }
+
     public func batch(_ indices: [Int]) -> Batch {
         Batch(sources: indices.map { examples[$0].source }, targets: indices.map { examples[$0].target })
     }

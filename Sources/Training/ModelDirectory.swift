@@ -53,6 +53,9 @@ public struct ModelDirectory: Sendable {
 public final class MetricsLog {
     let handle: FileHandle?
 
+    /// A log that writes nothing (the ranks other than 0 of a data-parallel run).
+    public init() { handle = nil }
+
     public init(path: String) {
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         handle = FileHandle(forWritingAtPath: path)

@@ -7,6 +7,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case noTrainingData(filtered: Int, maxLength: Int?)
     case resumeMismatch(path: String, reason: String)
     case nothingToResume(directory: String)
+    /// The processes of a data-parallel run no longer hold the same weights.
+    case processesDiverged(step: Int, low: Double, high: Double)
 
     public var description: String {
         switch self {
@@ -22,6 +24,9 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "no training pair is left: the training data is empty"
         case let .resumeMismatch(path, reason):
             return "cannot resume from \(path): \(reason)"
+        case let .processesDiverged(step, low, high):
+            return "the training processes hold different weights at step \(step) (checksums from \(low) to \(high)); "
+                + "every process must run the same nmt build on the same data and recipe. Resume from the last checkpoint"
         case let .nothingToResume(directory):
             return "--resume: \(directory) holds no training-state.safetensors; start without --resume"
         }

@@ -2,15 +2,14 @@ import Foundation
 import TensorKernels
 import Seq2SeqModel
 
-/// Everything an exact resume needs, weights included: optimizer moments, counters, schedule state, the
-/// random generator and a copy of the weights, in one file (`training-state.safetensors`), so that a
+/// Everything an exact resume needs, weights included: optimizer moments, counters, schedule state and a
+/// copy of the weights (dropout's random numbers are keyed by the batch's place, so no generator state), in one file (`training-state.safetensors`), so that a
 /// single rename switches from one resumable state to the next and no kill can leave a mismatched pair.
 public struct TrainingState: Sendable, Equatable {
     public var step = 0
     public var epoch = 0
     /// Batches of the current epoch already consumed (the data iterator's position).
     public var batchInEpoch = 0
-    public var generator: SeededGenerator
     public var scheduler: LearningRateScheduler
     public var bestMetric: Double? = nil
     public var bestStep = 0
@@ -21,21 +20,21 @@ public struct TrainingState: Sendable, Equatable {
     public var skippedUpdates = 0
     /// The validation due at `step` has not run yet (it was interrupted); a resumed run does it first.
     public var validationPending = false
+    /// The processes and the batches accumulated per update when this state was written; a change is
+    /// allowed on resume (with a warning): it changes the effective batch size.
+    public var processes = 1
+    public var accumulate = 1
 
-    public init(seed: UInt64, scheduler: LearningRateScheduler) {
-        generator = SeededGenerator(seed: seed)
+    public init(scheduler: LearningRateScheduler) {
         self.scheduler = scheduler
     }
 
     static let format = "swiftnmt-training-state-2"
-    /// The first format kept its weights in `model.safetensors` beside it.
-    static let formatWithoutWeights = "swiftnmt-training-state-1"
 
     func file(adam: Adam, weights: FloatBuffer) -> SafeTensors {
         var counters: [Int64] = [Int64(step), Int64(epoch), Int64(batchInEpoch), Int64(adam.step), Int64(scheduler.badValidations),
                                  Int64(staleValidations), Int64(bestStep)]
-        counters += generator.stateWords.map { Int64(bitPattern: $0) }
-        counters += [Int64(skippedUpdates), validationPending ? 1 : 0]
+        counters += [Int64(skippedUpdates), validationPending ? 1 : 0, Int64(processes), Int64(accumulate)]
         var metadata = ["format": Self.format, "plateau_rate": String(scheduler.plateauRate),
                         "elapsed_seconds": String(elapsedSeconds), "step": String(step)]
         if let bestMetric { metadata["best_metric"] = String(bestMetric) }
@@ -46,27 +45,20 @@ public struct TrainingState: Sendable, Equatable {
                            metadata: metadata)
     }
 
-    /// Whether `file` carries the weights (format 2) or needs `model.safetensors` (format 1).
-    static func hasWeights(_ file: SafeTensors) -> Bool { file.metadata["format"] == format }
-
-    /// Restores the counters into `self`, the moments into `adam` and (format 2) the weights into `weights`.
-    /// Every counter is range-checked: the file is user input.
+    /// Restores the counters into `self`, the moments into `adam` and the weights into `weights`. Every
+    /// counter is range-checked: the file is user input.
     mutating func restore(from file: SafeTensors, adam: Adam, weights: FloatBuffer, path: String) throws {
-        let version = file.metadata["format"]
-        guard version == Self.format || version == Self.formatWithoutWeights else {
-            throw TrainingError.resumeMismatch(path: path, reason: "it is not a training state of this nmt version")
+        guard file.metadata["format"] == Self.format else {
+            throw TrainingError.resumeMismatch(path: path, reason: "it is not a training state of this nmt version "
+                + "(\(Self.format)); continue from its weights in a new run, or train again")
         }
-        let counterCount = version == Self.format ? 13 : 11
+        let counterCount = 11
         guard let m = file.tensors["adam.m"], let v = file.tensors["adam.v"], let c = file.tensors["counters"],
               m.dtype == .F32, v.dtype == .F32, c.dtype == .I64, m.shape == [adam.m.count], v.shape == [adam.v.count],
               c.shape == [counterCount]
         else { throw TrainingError.resumeMismatch(path: path, reason: "its optimizer state does not fit this model's \(adam.m.count) parameters") }
-        var w: SafeTensors.Tensor? = nil
-        if version == Self.format {
-            guard let t = file.tensors["weights"], t.dtype == .F32, t.shape == [weights.count] else {
-                throw TrainingError.resumeMismatch(path: path, reason: "its weights do not fit this model's \(weights.count) parameters")
-            }
-            w = t
+        guard let w = file.tensors["weights"], w.dtype == .F32, w.shape == [weights.count] else {
+            throw TrainingError.resumeMismatch(path: path, reason: "its weights do not fit this model's \(weights.count) parameters")
         }
         let counters = c.int64s
         func field(_ i: Int, _ name: String, _ range: ClosedRange<Int64> = 0...Int64(Int32.max)) throws -> Int {
@@ -82,11 +74,10 @@ public struct TrainingState: Sendable, Equatable {
         restored.scheduler.badValidations = try field(4, "count of validations without improvement")
         restored.staleValidations = try field(5, "count of stale validations")
         restored.bestStep = try field(6, "best step", 0...counters[0])
-        restored.generator = SeededGenerator(state: counters[7...10].map { UInt64(bitPattern: $0) })
-        if version == Self.format {
-            restored.skippedUpdates = try field(11, "count of skipped updates")
-            restored.validationPending = try field(12, "pending-validation flag", 0...1) == 1
-        }
+        restored.skippedUpdates = try field(7, "count of skipped updates")
+        restored.validationPending = try field(8, "pending-validation flag", 0...1) == 1
+        restored.processes = try field(9, "process count", 1...65536)
+        restored.accumulate = try field(10, "accumulation count", 1...65536)
         func number(_ key: String) throws -> Double? {
             guard let text = file.metadata[key] else { return nil }
             guard let value = Double(text), value.isFinite else {
@@ -100,7 +91,7 @@ public struct TrainingState: Sendable, Equatable {
         }
         restored.elapsedSeconds = max(0, try number("elapsed_seconds") ?? 0)
         restored.bestMetric = try number("best_metric")
-        for (name, tensor) in [("adam.m", m), ("adam.v", v)] + (w.map { [("weights", $0)] } ?? []) {
+        for (name, tensor) in [("adam.m", m), ("adam.v", v), ("weights", w)] {
             guard tensor.floats.allSatisfy(\.isFinite) else {
                 throw TrainingError.resumeMismatch(path: path, reason: "its \(name) holds NaN or infinite values")
             }
@@ -109,6 +100,6 @@ public struct TrainingState: Sendable, Equatable {
         adam.step = adamStep
         m.bytes.withUnsafeBytes { adam.m.pointer.update(from: $0.bindMemory(to: Float.self).baseAddress!, count: adam.m.count) }
         v.bytes.withUnsafeBytes { adam.v.pointer.update(from: $0.bindMemory(to: Float.self).baseAddress!, count: adam.v.count) }
-        w?.bytes.withUnsafeBytes { weights.pointer.update(from: $0.bindMemory(to: Float.self).baseAddress!, count: weights.count) }
+        w.bytes.withUnsafeBytes { weights.pointer.update(from: $0.bindMemory(to: Float.self).baseAddress!, count: weights.count) }
     }
 }

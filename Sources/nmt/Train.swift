@@ -95,7 +95,7 @@ struct TrainingSetup {
                               checkpointMetadata: ["recipe": recipe.name])
         Interrupts.allowGracefulStop()
         if resume {
-            try trainer.resume()
+            if let warning = try trainer.resume() { Console.log("warning: " + warning) }
             try AtomicFile.write(effective, to: directory.recipe)
         }
         let created = resume ? nil : try writeNewDirectory(effective: effective)

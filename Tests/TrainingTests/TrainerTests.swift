@@ -202,7 +202,7 @@ final class TrainerTests: XCTestCase {
         _ = try trainer(steps: 10, path: path).run { _ in }
         let statePath = ModelDirectory(path: path).trainingState
         let good = try SafeTensors.read(path: statePath)
-        for (index, value, word) in [(0, Int64(-1), "step"), (6, Int64(99), "best step"), (12, Int64(7), "pending-validation")] {
+        for (index, value, word) in [(0, Int64(-1), "step"), (6, Int64(99), "best step"), (8, Int64(7), "pending-validation")] {
             var file = good
             var counters = file.tensors["counters"]!.int64s
             counters[index] = value
@@ -218,6 +218,79 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try trainer(steps: 20, path: path).resume()) { error in
             XCTAssertTrue("\(error)".contains("elapsed_seconds"), "\(error)")
         }
+    }
+    // MARK: accumulation
+
+    func trainer(steps: Int, path: String, accumulate: Int, dropout: Float = 0, clipNorm: Double = 5,
+                 communicator: Communicator = SingleProcess()) -> Trainer {
+        var configuration = Self.configuration
+        configuration.dropout = dropout
+        let model = Seq2Seq(configuration: configuration, seed: 1)
+        let batcher = Batcher(examples: Self.reversal(count: 200, seed: 1), maxLength: 50, batchTokens: 60, batchSentences: 0)
+        var o = options(steps: steps)
+        o.accumulate = accumulate
+        o.clipNorm = clipNorm
+        return Trainer(model: model, options: o, batcher: batcher, validation: Self.reversal(count: 20, seed: 2),
+                       directory: ModelDirectory(path: path), bleu: nil, communicator: communicator)
+    }
+
+    /// One update of `accumulate: 2` holds the gradient of the token-weighted mean over both batches: the
+    /// gradient of the one batch made of the two (dropout off, clipping off).
+    func testAccumulatingTwoBatchesGivesTheGradientOfTheirUnion() throws {
+        let t = trainer(steps: 1, path: directory.appendingPathComponent("acc").path, accumulate: 2, clipNorm: 0)
+        let initial = t.model.parameters.values.array
+        _ = try t.run { _ in }
+        XCTAssertEqual(t.state.step, 1)
+        XCTAssertEqual(t.state.batchInEpoch, 2, "one update consumed two batches")
+        let accumulated = t.model.parameters.gradients.array
+        let reference = Seq2Seq(configuration: Self.configuration, seed: 1)
+        XCTAssertEqual(reference.parameters.values.array, initial)
+        let order = t.batcher.batches(epoch: 0, seed: 3)
+        var noDropout: SeededGenerator? = nil
+        reference.parameters.zeroGradients()
+        let cache = reference.forward(t.batcher.batch(order[0] + order[1]), labelSmoothing: 0.1, generator: &noDropout)
+        reference.backward(cache)
+        let union = reference.parameters.gradients.array
+        let scale = union.map { abs($0) }.max()!
+        XCTAssertGreaterThan(scale, 0)
+        var worst = 0 as Float
+        for i in union.indices { worst = max(worst, abs(union[i] - accumulated[i])) }
+        // Float sums in another order and another padding: agreement to about 1e-5 of the largest entry.
+        XCTAssertLessThan(worst, 2e-5 * scale, "largest difference \(worst) against largest gradient \(scale)")
+        // And it is not the gradient of one batch alone.
+        reference.parameters.zeroGradients()
+        let single = reference.forward(t.batcher.batch(order[0]), labelSmoothing: 0.1, generator: &noDropout)
+        reference.backward(single)
+        let first = reference.parameters.gradients.array
+        XCTAssertGreaterThan(zip(first, accumulated).map { abs($0 - $1) }.max()!, 100 * worst)
+    }
+
+    /// With accumulation and dropout, stop and resume gives the weights of an uninterrupted run: the
+    /// checkpoint lies on an update boundary, and dropout is keyed by the batch's place in the run.
+    func testResumeWithAccumulationAndDropoutIsExact() throws {
+        let straight = trainer(steps: 20, path: directory.appendingPathComponent("s").path, accumulate: 2, dropout: 0.3)
+        _ = try straight.run { _ in }
+        let path = directory.appendingPathComponent("r").path
+        let first = trainer(steps: 20, path: path, accumulate: 2, dropout: 0.3)
+        var calls = 0
+        XCTAssertEqual(try first.run(shouldStop: { calls += 1; return calls > 7 }) { _ in }, .interrupted)
+        XCTAssertEqual(first.state.step, 7)
+        let second = trainer(steps: 20, path: path, accumulate: 2, dropout: 0.3)
+        XCTAssertNil(try second.resume())
+        _ = try second.run { _ in }
+        XCTAssertEqual(second.model.parameters.values.array, straight.model.parameters.values.array)
+        // Dropout is on: a run without it ends elsewhere.
+        let plain = trainer(steps: 20, path: directory.appendingPathComponent("p").path, accumulate: 2)
+        _ = try plain.run { _ in }
+        XCTAssertNotEqual(plain.model.parameters.values.array, straight.model.parameters.values.array)
+    }
+
+    /// Resuming with another accumulation is allowed, with a warning that the effective batch changed.
+    func testResumeWithAnotherAccumulationWarns() throws {
+        let path = directory.appendingPathComponent("w").path
+        _ = try trainer(steps: 4, path: path, accumulate: 1).run { _ in }
+        let warning = try trainer(steps: 8, path: path, accumulate: 3).resume()
+        XCTAssertTrue(warning?.contains("1 process(es) × train.accumulate 1") == true, warning ?? "no warning")
     }
 }
 
