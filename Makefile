@@ -3,7 +3,7 @@
 #   make test   build everything, then run the whole test suite (release mode)
 # Each installs the system packages it needs first (idempotent).
 
-SYSTEM_PACKAGES := pkg-config libicu-dev libdnnl-dev
+SYSTEM_PACKAGES := pkg-config libicu-dev libdnnl-dev libopenmpi-dev openmpi-bin iproute2
 SWIFT_TEST_FLAGS := -c release --disable-swift-testing
 # One GEMM thread in tests: the models there are tiny, and results stay reproducible run to run.
 TEST_ENV := OMP_NUM_THREADS=1

@@ -19,6 +19,9 @@ let package = Package(
         // system-library module map, so that no Swift module ever sees ICU's headers (Sources/CICU/include/cicu.h).
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc")]),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        // Open MPI (apt libopenmpi-dev): a C target whose header includes no MPI header (Sources/CMPI/include/cmpi.h).
+        .target(name: "CMPI", cSettings: [.unsafeFlags(["-I/usr/lib/x86_64-linux-gnu/openmpi/include"])],
+                linkerSettings: [.linkedLibrary("mpi")]),
 
         // Crash-safe file writes (temporary name, fsync, rename, folder fsync): the one owner, POSIX only.
         .target(name: "DurableFiles"),
@@ -32,9 +35,11 @@ let package = Package(
             name: "Training",
             dependencies: ["Seq2SeqModel", "Tokenization", "Decoding", "Evaluation", "Recipes", "TensorKernels"],
             swiftSettings: optimizedInDebug),
+        .target(name: "MessagePassing", dependencies: ["CMPI", "Training", "TensorKernels"]),
         .executableTarget(
             name: "nmt",
             dependencies: [
+                "MessagePassing",
                 "Tokenization", "Seq2SeqModel", "Training", "Decoding", "Evaluation", "Recipes", "TensorKernels", "DurableFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

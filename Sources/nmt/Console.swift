@@ -5,18 +5,27 @@ import ArgumentParser
 
 /// The only place that writes for a user on stderr. Swift 6 rejects C's `stderr`, so this writes to fd 2.
 enum Console {
+    /// The ranks other than 0 of a data-parallel run print errors only (rank 0 speaks for the run).
+    nonisolated(unsafe) static var errorsOnly = false
+
     static func log(_ message: String) {
-        write(message + "\n")
+        if !errorsOnly { write(message + "\n") }
+    }
+
+    /// A user error: always printed.
+    static func error(_ message: String) {
+        write("error: " + message + "\n")
     }
 
     /// Rewrites the current line (a live progress line) when stderr is a terminal, else prints a line.
     static func progress(_ message: String) {
+        guard !errorsOnly else { return }
         if isatty(2) != 0 { write("\r\u{1B}[K" + message) } else { write(message + "\n") }
     }
 
     /// Ends a live progress line so the next message starts on its own line.
     static func endProgress() {
-        if isatty(2) != 0 { write("\n") }
+        if isatty(2) != 0 && !errorsOnly { write("\n") }
     }
 
     private static func write(_ text: String) {
@@ -42,7 +51,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let error as ValidationError {
         throw error
     } catch {
-        Console.log("error: \(error)")
+        Console.error("\(error)")
         throw ExitCode(1)
     }
 }

@@ -7,6 +7,7 @@ import Seq2SeqModel
 import TensorKernels
 import Tokenization
 import Training
+import MessagePassing
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,8 +63,11 @@ struct TrainingSetup {
         let targetVocabulary = try RecipeTokenization.vocabulary(recipe, side: .target)
         let source = try RecipeTokenization.pipeline(recipe, side: .source)
         let target = try RecipeTokenization.pipeline(recipe, side: .target)
+        let communicator = try MPICommunicator.forThisProcess()
+        let writer = communicator.rank == 0  // only rank 0 reads and writes the model directory
+        Console.errorsOnly = !writer
         let effective = RecipeWriter.yaml(absolutePaths(recipe))
-        if resume { try checkResumable(effective: effective) } else { try checkNew() }
+        if writer { if resume { try checkResumable(effective: effective) } else { try checkNew() } }
         let trainFiles = (RecipeTokenization.trainFile(recipe, side: .source), RecipeTokenization.trainFile(recipe, side: .target))
         let train = try encode(files: trainFiles, source: source, target: target, sourceVocabulary: sourceVocabulary,
                                targetVocabulary: targetVocabulary)
@@ -92,17 +96,18 @@ struct TrainingSetup {
         }
         let trainer = Trainer(model: model, options: recipe.train, batcher: batcher, validation: validation,
                               directory: directory, bleu: bleu.map { b in { try b.score($0, shouldStop: $1) } },
-                              checkpointMetadata: ["recipe": recipe.name])
+                              checkpointMetadata: ["recipe": recipe.name], communicator: communicator)
         Interrupts.allowGracefulStop()
         if resume {
             if let warning = try trainer.resume() { Console.log("warning: " + warning) }
-            try AtomicFile.write(effective, to: directory.recipe)
+            if writer { try AtomicFile.write(effective, to: directory.recipe) }
         }
-        let created = resume ? nil : try writeNewDirectory(effective: effective)
-        let display = TrainingDisplay(directory: directory)
+        let created = resume || !writer ? nil : try writeNewDirectory(effective: effective)
+        let display = TrainingDisplay(directory: directory, processes: communicator.size)
         do {
-            let reason = try trainer.run(shouldStop: { Interrupts.stopRequested }, report: display.show)
-            display.finish(reason: reason, trainer: trainer)
+            let reason = try trainer.run(shouldStop: { Interrupts.stopRequested }, report: writer ? display.show : { _ in })
+            if writer { display.finish(reason: reason, trainer: trainer) }
+            (communicator as? MPICommunicator)?.finish()
         } catch {
             if let created, !FileManager.default.fileExists(atPath: directory.trainingState) { created.remove() }
             throw error
@@ -211,12 +216,14 @@ struct TrainingSetup {
 /// How training events look on stderr.
 struct TrainingDisplay {
     let directory: ModelDirectory
+    var processes = 1
 
     func show(_ event: TrainingEvent) {
         switch event {
         case let .started(examples, filtered, batches, parameters, resumedAt):
             Console.log("training on \(examples) pairs (\(filtered) longer than data.max_length left out), \(batches) batches per epoch, "
-                + "\(parameters) parameters" + (resumedAt.map { "; resuming at step \($0)" } ?? ""))
+                + "\(parameters) parameters" + (processes > 1 ? ", \(processes) processes" : "")
+                + (resumedAt.map { "; resuming at step \($0)" } ?? ""))
         case let .progress(p):
             var line = String(format: "step %d | epoch %d | loss %.3f | ppl %.2f | %.0f tok/s | lr %.2g | grad %.2f | %@",
                               p.step, p.epoch + 1, p.loss, p.perplexity, p.targetTokensPerSecond, p.learningRate,
