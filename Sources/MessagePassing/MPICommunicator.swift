@@ -54,7 +54,8 @@ public final class MPICommunicator: Communicator {
         guard code != 0 else { return }
         var text = [CChar](repeating: 0, count: 512)
         cmpi_error_text(code, &text, Int32(text.count))
-        throw MessagePassingError.failed(what: what, reason: String(cString: text))
+        let bytes = text.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }
+        throw MessagePassingError.failed(what: what, reason: String(decoding: bytes, as: UTF8.self))
     }
 }
 
