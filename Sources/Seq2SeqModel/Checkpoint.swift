@@ -6,6 +6,7 @@ public enum CheckpointError: Error, CustomStringConvertible {
     case notACheckpoint(path: String, reason: String)
     case wrongFormat(path: String, found: String)
     case shapeMismatch(path: String, name: String, expected: [Int], found: [Int]?)
+    case nonFinite(path: String, name: String)
 
     public var description: String {
         switch self {
@@ -20,6 +21,9 @@ public enum CheckpointError: Error, CustomStringConvertible {
             let what = found.map { "has shape \($0)" } ?? "is missing"
             return "\(path): parameter `\(name)` \(what), but the model's configuration needs \(expected); "
                 + "the checkpoint does not belong to this recipe or vocabulary"
+        case let .nonFinite(path, name):
+            return "\(path): parameter `\(name)` holds NaN or infinite values (a diverged or damaged file); "
+                + "use another checkpoint (--checkpoint DIR/checkpoints/step-….safetensors) or train again"
         }
     }
 }
@@ -69,6 +73,8 @@ extension Seq2Seq {
             tensor.bytes.withUnsafeBytes { raw in
                 parameters.value(view).update(from: raw.bindMemory(to: Float.self).baseAddress!, count: view.count)
             }
+            let values = UnsafeBufferPointer(start: parameters.value(view), count: view.count)
+            guard values.allSatisfy(\.isFinite) else { throw CheckpointError.nonFinite(path: path, name: view.name) }
         }
     }
 }

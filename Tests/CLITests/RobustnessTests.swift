@@ -149,6 +149,21 @@ final class RobustnessTests: XCTestCase {
         XCTAssertEqual(result.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 3, result.stdout)
     }
 
+    /// A model whose weights hold NaN is refused on load, not translated into empty lines with exit 0.
+    func testNonFiniteWeightsAreRefusedOnLoad() throws {
+        let dir = try folder("nan")
+        for name in ["recipe.yaml", "source.vocab", "target.vocab", "model.safetensors"] {
+            try FileManager.default.copyItem(atPath: Self.model + "/" + name, toPath: dir.path + "/" + name)
+        }
+        let path = dir.path + "/model.safetensors"
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let headerLength = data.prefix(8).withUnsafeBytes { Int($0.loadUnaligned(as: UInt64.self)) }
+        let nan = Float.nan.bitPattern
+        for k in 0..<4 { data[8 + headerLength + 40 + k] = UInt8((nan >> (8 * UInt32(k))) & 0xFF) }  // one float inside the data
+        try data.write(to: URL(fileURLWithPath: path))
+        assertCleanFailure(try CLIRunner.run(["translate", "--model", dir.path], stdin: "a b\n"), mentions: ["model.safetensors", "NaN"])
+    }
+
     // MARK: training that fails
 
     func testMisalignedCorporaLeaveNoModelDirectory() throws {
