@@ -43,26 +43,28 @@ final class TrainingProcessTests: XCTestCase {
     override func setUpWithError() throws { work = try temporaryFolder("train-process-test") }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: work) }
 
-    /// Starts `nmt train` on the tiny recipe with no step limit that the test will reach.
-    private func startLongRun(_ output: String, _ reference: Reference) throws -> RunningNMT {
-        try RunningNMT(["train", "recipes/tiny.yaml", "--output", output] + reference.vocabularyOverride + Self.common
-            + ["--set", "train.max_steps=100000"], stdoutToFile: true)
-    }
-
     private func resume(_ output: String, _ reference: Reference) throws {
         let resumed = try CLIRunner.run(["train", "recipes/tiny.yaml", "--resume", "--output", output] + reference.vocabularyOverride
             + Self.common + ["--set", "train.max_steps=\(Self.totalSteps)"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
     }
 
+    /// Starts a long run in `name`, sends `signal` once stderr shows `fragment`, and waits for the end.
+    private func signalledRun(_ name: String, _ reference: Reference, after fragment: String, _ signal: Int32)
+        throws -> (output: String, reason: Process.TerminationReason, end: CLIRunner.Output) {
+        let output = work.appendingPathComponent(name).path
+        let child = try RunningNMT(["train", "recipes/tiny.yaml", "--output", output] + reference.vocabularyOverride + Self.common
+            + ["--set", "train.max_steps=100000"], stdoutToFile: true)
+        XCTAssertTrue(child.waitForStderr(fragment, timeout: 120), child.stderr)
+        child.send(signal)
+        let end = try child.finish(timeout: 60)
+        return (output, child.process.terminationReason, end)
+    }
+
     func testCtrlCSavesACheckpointAndResumeGivesTheUninterruptedWeights() throws {
         let reference = try shared()
-        let output = work.appendingPathComponent("interrupted").path
-        let child = try startLongRun(output, reference)
-        XCTAssertTrue(child.waitForStderr("step 100 |", timeout: 120), child.stderr)
-        child.send(SIGINT)
-        let end = try child.finish(timeout: 60)
-        XCTAssertEqual(child.process.terminationReason, .exit, "SIGINT is handled, not fatal: \(end.stderr)")
+        let (output, reason, end) = try signalledRun("interrupted", reference, after: "step 100 |", SIGINT)
+        XCTAssertEqual(reason, .exit, "SIGINT is handled, not fatal: \(end.stderr)")
         XCTAssertFalse(end.stderr.contains("error"), end.stderr)
         let saved = try SafeTensors.read(path: output + "/model.safetensors")
         let step = try XCTUnwrap(saved.metadata["step"].flatMap { Int($0) }, "\(saved.metadata)")
@@ -74,12 +76,8 @@ final class TrainingProcessTests: XCTestCase {
 
     func testKilledRunResumesFromItsLastCheckpointToTheUninterruptedWeights() throws {
         let reference = try shared()
-        let output = work.appendingPathComponent("killed").path
-        let child = try startLongRun(output, reference)
-        XCTAssertTrue(child.waitForStderr("saved step 80 ", timeout: 120), child.stderr)
-        child.send(SIGKILL)
-        _ = try child.finish(timeout: 60)
-        XCTAssertEqual(child.process.terminationReason, .uncaughtSignal)
+        let (output, reason, _) = try signalledRun("killed", reference, after: "saved step 80 ", SIGKILL)
+        XCTAssertEqual(reason, .uncaughtSignal)
         try resume(output, reference)
         try assertSameWeights(output + "/model.safetensors", reference.model + "/model.safetensors")
     }

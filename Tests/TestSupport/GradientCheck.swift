@@ -7,6 +7,18 @@ public enum GradientCheck {
     /// `loss` is evaluated with `values` perturbed in place; it is restored afterwards.
     public static func numeric(_ values: inout [Float], indices: [Int]? = nil, epsilon: Float = 1e-2,
                                loss: ([Float]) -> Double) -> [Int: Double] {
+        centralDifferences(&values, indices: indices, epsilon: epsilon, loss: loss)
+    }
+
+    /// Central differences of a Double `loss` (a Double reference of a layer) at every element of `values`.
+    /// With ε = 1e-5 on losses of order 1, the truncation error ε²·f'''/6 and the rounding error
+    /// 1e-16·|L|/ε are both near 1e-11, far below the Float error of the analytic gradient it is compared with.
+    public static func numeric(_ values: inout [Double], epsilon: Double = 1e-5, loss: ([Double]) -> Double) -> [Int: Double] {
+        centralDifferences(&values, indices: nil, epsilon: epsilon, loss: loss)
+    }
+
+    private static func centralDifferences<T: BinaryFloatingPoint>(_ values: inout [T], indices: [Int]?, epsilon: T,
+                                                                   loss: ([T]) -> Double) -> [Int: Double] {
         var result: [Int: Double] = [:]
         for i in indices ?? Array(values.indices) {
             let saved = values[i]
@@ -16,23 +28,6 @@ public enum GradientCheck {
             let minus = loss(values)
             values[i] = saved
             result[i] = (plus - minus) / Double(2 * epsilon)
-        }
-        return result
-    }
-
-    /// Central differences of a Double `loss` (a Double reference of a layer) at every element of `values`.
-    /// With ε = 1e-5 on losses of order 1, the truncation error ε²·f'''/6 and the rounding error
-    /// 1e-16·|L|/ε are both near 1e-11, far below the Float error of the analytic gradient it is compared with.
-    public static func numeric(_ values: inout [Double], epsilon: Double = 1e-5, loss: ([Double]) -> Double) -> [Int: Double] {
-        var result: [Int: Double] = [:]
-        for i in values.indices {
-            let saved = values[i]
-            values[i] = saved + epsilon
-            let plus = loss(values)
-            values[i] = saved - epsilon
-            let minus = loss(values)
-            values[i] = saved
-            result[i] = (plus - minus) / (2 * epsilon)
         }
         return result
     }
