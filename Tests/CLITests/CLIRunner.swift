@@ -106,12 +106,12 @@ final class RunningNMT {
     /// What the child has written to stderr so far.
     var stderr: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
 
-    /// Waits until stderr contains `fragment`; false if it does not within `timeout` seconds or the child ends.
-    func waitForStderr(_ fragment: String, timeout: TimeInterval) -> Bool {
+    /// Waits until `condition` holds; false if it does not within `timeout` seconds or the child ends first.
+    func wait(until condition: () -> Bool, timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if stderr.contains(fragment) { return true }
-            if !process.isRunning { return stderr.contains(fragment) }
+            if condition() { return true }
+            if !process.isRunning { return condition() }
             usleep(10_000)
         }
         return false

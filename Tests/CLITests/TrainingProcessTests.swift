@@ -49,13 +49,14 @@ final class TrainingProcessTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
     }
 
-    /// Starts a long run in `name`, sends `signal` once stderr shows `fragment`, and waits for the end.
-    private func signalledRun(_ name: String, _ reference: Reference, after fragment: String, _ signal: Int32)
+    /// Starts a long run in `name`, sends `signal` once `ready(model directory)` holds, and waits for the end.
+    /// Readiness is read from the files the run writes, not from its messages.
+    private func signalledRun(_ name: String, _ reference: Reference, _ signal: Int32, when ready: @escaping (String) -> Bool)
         throws -> (output: String, reason: Process.TerminationReason, end: CLIRunner.Output) {
         let output = work.appendingPathComponent(name).path
         let child = try RunningNMT(["train", "recipes/tiny.yaml", "--output", output] + reference.vocabularyOverride + Self.common
             + ["--set", "train.max_steps=100000"], stdoutToFile: true)
-        XCTAssertTrue(child.waitForStderr(fragment, timeout: 120), child.stderr)
+        XCTAssertTrue(child.wait(until: { ready(output) }, timeout: 120), child.stderr)
         child.send(signal)
         let end = try child.finish(timeout: 60)
         return (output, child.process.terminationReason, end)
@@ -63,7 +64,10 @@ final class TrainingProcessTests: XCTestCase {
 
     func testCtrlCSavesACheckpointAndResumeGivesTheUninterruptedWeights() throws {
         let reference = try shared()
-        let (output, reason, end) = try signalledRun("interrupted", reference, after: "step 100 |", SIGINT)
+        // Step 100 has been logged to metrics.jsonl (train.log_every 50): the run is between checkpoints.
+        let (output, reason, end) = try signalledRun("interrupted", reference, SIGINT) { directory in
+            ((try? metricEvents(directory + "/metrics.jsonl", event: "train")) ?? []).contains { $0["step"] as? Int == 100 }
+        }
         XCTAssertEqual(reason, .exit, "SIGINT is handled, not fatal: \(end.stderr)")
         XCTAssertFalse(end.stderr.contains("error"), end.stderr)
         let saved = try SafeTensors.read(path: output + "/model.safetensors")
@@ -76,7 +80,10 @@ final class TrainingProcessTests: XCTestCase {
 
     func testKilledRunResumesFromItsLastCheckpointToTheUninterruptedWeights() throws {
         let reference = try shared()
-        let (output, reason, _) = try signalledRun("killed", reference, after: "saved step 80 ", SIGKILL)
+        // The numbered checkpoint of step 80 exists: killed after a checkpoint, long before the next (step 120).
+        let (output, reason, _) = try signalledRun("killed", reference, SIGKILL) { directory in
+            FileManager.default.fileExists(atPath: directory + "/checkpoints/step-00000080.safetensors")
+        }
         XCTAssertEqual(reason, .uncaughtSignal)
         try resume(output, reference)
         try assertSameWeights(output + "/model.safetensors", reference.model + "/model.safetensors")
