@@ -66,6 +66,6 @@ let package = Package(
         .testTarget(name: "RecipesTests", dependencies: ["Recipes", "TestSupport"]),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Seq2SeqModel", "TensorKernels", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Decoding", "Evaluation", "Recipes", "Tokenization", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["nmt", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["nmt", "TensorKernels", "TestSupport"]),
     ]
 )

@@ -61,12 +61,12 @@ struct LoadedModel {
     }
 }
 
-/// Search options from a recipe's decode section.
+/// Search options from a recipe's decode section; `decode.replace_unk` keeps the attention rows it needs.
 extension SearchOptions {
     init(_ decode: DecodeSection) throws {
         self.init(beamSize: decode.beam, nBest: 1,
                   lengthPenalty: try LengthPenalty(name: decode.lengthPenalty.rawValue, alpha: decode.alpha),
-                  maxLengthRatio: decode.maxLengthRatio, minLength: decode.minLength)
+                  maxLengthRatio: decode.maxLengthRatio, minLength: decode.minLength, keepAttention: decode.replaceUnk)
     }
 }
 

@@ -81,7 +81,7 @@ struct TrainingSetup {
             let search = try SearchOptions(recipe.decode)
             bleu = ValidationBLEU(sources: lines.source, references: lines.target, batchSize: recipe.decode.batchSize) { model in
                 try Translator(model: model, source: source, target: target, sourceVocabulary: sourceVocabulary,
-                               targetVocabulary: targetVocabulary, options: search)
+                               targetVocabulary: targetVocabulary, options: search, replaceUnknown: recipe.decode.replaceUnk)
             }
         }
         let m = recipe.model

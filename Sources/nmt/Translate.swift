@@ -83,12 +83,13 @@ struct Translate: ParsableCommand {
             options.lengthPenalty = try LengthPenalty(name: lengthPenalty ?? decode.lengthPenalty.rawValue, alpha: alpha ?? decode.alpha)
             options.maxLengthRatio = maxLengthRatio ?? decode.maxLengthRatio
             options.minLength = minLength ?? decode.minLength
-            options.keepAttention = replaceUnk || attention != nil || attentionSvg != nil
+            let replaceUnknown = replaceUnk || decode.replaceUnk
+            options.keepAttention = replaceUnknown || attention != nil || attentionSvg != nil
             if options.keepAttention, loaded.recipe.model.attention == .none {
                 throw CLIError.message("the model in \(model) was trained with model.attention: none, so it has no attention "
                     + "weights for --replace-unk, --attention or --attention-svg; drop those options or train with an attention")
             }
-            let translator = try loaded.translator(options: options, replaceUnknown: replaceUnk || decode.replaceUnk)
+            let translator = try loaded.translator(options: options, replaceUnknown: replaceUnknown)
             let loadSeconds = Date().timeIntervalSince(started)
             let reader = try LineReader(path: input)
             let out = try LineOutput(path: output)

@@ -41,12 +41,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(piped.status, 0, piped.stderr)
         XCTAssertEqual(piped.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
                        ["c b a", "", "e d", ""])
-        // --line-by-line answers each line as it comes, with the same translations.
-        let lineByLine = try CLIRunner.run(["translate", "--model", model, "--line-by-line"], stdin: "a b c\n\nd e\n")
-        XCTAssertEqual(lineByLine.status, 0, lineByLine.stderr)
-        XCTAssertEqual(lineByLine.stdout, piped.stdout)
-
-        try assertBeamScoresAtLeastGreedy(model: model)
+        try assertBeamAndGreedyScoreTheSameTranslationAlike(model: model)
 
         let plotted = try CLIRunner.run(["plot", model])
         XCTAssertEqual(plotted.status, 0, plotted.stderr)
@@ -54,25 +49,30 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(svg.hasPrefix("<svg") && svg.contains("<polyline") && svg.contains("validation BLEU"), svg)
     }
 
-    /// Beam search maximizes the model score, so without length normalization its best hypothesis scores at
-    /// least as high as greedy's on every sentence.
-    private func assertBeamScoresAtLeastGreedy(model: String) throws {
+    /// Beam search does not always score at least as high as greedy search (greedy's prefix can be pruned from
+    /// the beam), so that is not asserted. What must hold: when both searches return the same translation they
+    /// report the same log-probability for it, since the batched beam and greedy search score one model; and on
+    /// a learned task they agree on nearly every sentence.
+    private func assertBeamAndGreedyScoreTheSameTranslationAlike(model: String) throws {
         let valid = RepositoryPaths.root.appendingPathComponent("corpora/reverse/valid.src").path
-        func logProbabilities(beam: Int) throws -> [Double] {
+        func nBest(beam: Int) throws -> [(text: String, logProbability: Double)] {
             let run = try CLIRunner.run(["translate", "--model", model, "--input", valid, "--beam", "\(beam)",
                                          "--n-best", "1", "--length-penalty", "none"])
             XCTAssertEqual(run.status, 0, run.stderr)
             return run.stdout.split(separator: "\n").map { line in
                 let fields = line.components(separatedBy: " ||| ")
-                guard fields.count == 4, fields[2].hasPrefix("logprob=") else { return .nan }
-                return Double(fields[2].dropFirst("logprob=".count)) ?? .nan
+                guard fields.count == 4, fields[2].hasPrefix("logprob=") else { return ("", .nan) }
+                return (fields[1], Double(fields[2].dropFirst("logprob=".count)) ?? .nan)
             }
         }
-        let beam = try logProbabilities(beam: 4), greedy = try logProbabilities(beam: 1)
+        let beam = try nBest(beam: 4), greedy = try nBest(beam: 1)
         XCTAssertEqual(beam.count, 200)
         XCTAssertEqual(greedy.count, 200)
-        for (i, (b, g)) in zip(beam, greedy).enumerated() {
-            XCTAssertGreaterThanOrEqual(b, g - 1e-4, "sentence \(i): beam log-probability \(b) below greedy's \(g)")
+        var same = 0
+        for (i, (b, g)) in zip(beam, greedy).enumerated() where b.text == g.text {
+            same += 1
+            XCTAssertEqual(b.logProbability, g.logProbability, accuracy: 1e-4, "sentence \(i): \(b.text)")
         }
+        XCTAssertGreaterThanOrEqual(same, 190, "beam and greedy agree on a learned task")
     }
 }

@@ -25,7 +25,9 @@ final class SearchErrorTests: XCTestCase {
                 guard case .invalidOption = error as? DecodingError else { return XCTFail("\(error)") }
                 XCTAssertTrue("\(error)".contains("expected"))
             }
-            XCTAssertThrowsError(try GreedySearch(options: options), "\(options)")
+            XCTAssertThrowsError(try GreedySearch(options: options), "\(options)") { error in
+                guard case .invalidOption = error as? DecodingError else { return XCTFail("\(error)") }
+            }
         }
         XCTAssertNoThrow(try BeamSearch(options: SearchOptions(beamSize: 4, nBest: 4)))
     }
@@ -45,12 +47,19 @@ final class SearchErrorTests: XCTestCase {
         XCTAssertThrowsError(try BeamSearch(options: SearchOptions(keepAttention: true)).search(scorer, sources: [[4]])) {
             guard case .attentionUnavailable = $0 as? DecodingError else { return XCTFail("\($0)") }
         }
-        XCTAssertThrowsError(try GreedySearch(options: SearchOptions(coverageWeight: 1)).search(scorer, sources: [[4]]))
+        XCTAssertThrowsError(try GreedySearch(options: SearchOptions(coverageWeight: 1)).search(scorer, sources: [[4]])) {
+            guard case .attentionUnavailable = $0 as? DecodingError else { return XCTFail("\($0)") }
+        }
     }
 
     func testTooSmallVocabularyThrows() {
         let scorer = ScriptedScorer(vocabularySize: 3, script: { _, _ in [0, 0, 0] })
-        XCTAssertThrowsError(try BeamSearch().search(scorer, sources: [[4]]))
+        for search in [{ try BeamSearch().search(scorer, sources: [[4]]).count }, { try GreedySearch().search(scorer, sources: [[4]]).count }] {
+            XCTAssertThrowsError(try search()) { error in
+                guard case .scorerContract = error as? DecodingError else { return XCTFail("\(error)") }
+                XCTAssertTrue("\(error)".contains("vocabularySize is 3"), "\(error)")
+            }
+        }
     }
 
     /// V = 4 with `<unk>` forbidden leaves no word: `</s>` is allowed at once whatever the minimum length.

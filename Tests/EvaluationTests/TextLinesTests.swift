@@ -30,10 +30,18 @@ final class TextLinesTests: XCTestCase {
         }
     }
 
-    func testLineCountMismatchNamesBothFilesAndCounts() {
-        let message = EvaluationError.lineCountMismatch(hypothesisPath: "hyp.de", hypothesisLines: 9,
-                                                        referencePath: "ref.de", referenceLines: 10).description
-        for part in ["hyp.de", "9", "ref.de", "10"] { XCTAssertTrue(message.contains(part), message) }
+    /// The message a user reads when the files disagree, from real files of 9 and 10 lines.
+    func testLineCountMismatchNamesBothFilesAndCounts() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let hypotheses = folder.appendingPathComponent("hyp.de"), references = folder.appendingPathComponent("ref.de")
+        try Data(String(repeating: "ein Hund\n", count: 9).utf8).write(to: hypotheses)
+        try Data(String(repeating: "a dog\n", count: 10).utf8).write(to: references)
+        XCTAssertThrowsError(try ScoringInput.load(hypothesisPath: hypotheses.path, referencePaths: [references.path])) { error in
+            XCTAssertEqual("\(error)", "\(hypotheses.path) has 9 lines but \(references.path) has 10; hypotheses and references "
+                + "must be line-aligned (one output line per reference line)")
+        }
     }
 }
 

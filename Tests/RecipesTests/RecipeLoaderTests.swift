@@ -99,8 +99,16 @@ final class RecipeLoaderTests: XCTestCase {
         XCTAssertEqual(recipe.train.learningRate, 0.5)
         XCTAssertEqual(recipe.decode.beam, 3)
         XCTAssertEqual(recipe.data.source, "fr")
-        XCTAssertThrowsError(try RecipeLoader.parse(minimal, path: "r.yaml", overrides: ["train.nope=1"]))
-        XCTAssertThrowsError(try RecipeLoader.parse(minimal, path: "r.yaml", overrides: ["train.seed"]))
+        XCTAssertThrowsError(try RecipeLoader.parse(minimal, path: "r.yaml", overrides: ["train.nope=1"])) { error in
+            guard case .unknownKey(_, _, let key, let allowed, _)? = error as? RecipeError else { return XCTFail("\(error)") }
+            XCTAssertTrue(key.hasSuffix("nope"), key)
+            XCTAssertTrue(allowed.contains("seed"), "\(allowed)")
+        }
+        XCTAssertThrowsError(try RecipeLoader.parse(minimal, path: "r.yaml", overrides: ["train.seed"])) { error in
+            guard case .badOverride(let text, _)? = error as? RecipeError else { return XCTFail("\(error)") }
+            XCTAssertEqual(text, "train.seed")
+            XCTAssertTrue("\(error)".contains("="), "\(error)")
+        }
     }
 
     func testEffectiveRecipeRoundTripsThroughTheWriter() throws {

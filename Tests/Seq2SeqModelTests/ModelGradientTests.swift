@@ -50,8 +50,12 @@ final class ModelGradientTests: XCTestCase {
                 numeric[i] = (plus - minus) / Double(2 * epsilon)
             }
             let analytic = (0..<view.count).map { store.gradients[view.offset + $0] * tokens }
-            GradientCheck.assertClose(analytic: analytic, numeric: numeric, relative: 3e-2, absolute: 3e-4, label + view.name,
-                                      file: file, line: line)
+            // Float central differences of this summed loss are noisy to about 1e-4, hence the floor 3e-4. Some
+            // tensors' gradients stay below it at these sizes (attention's at every cell, the encoder's recurrent
+            // weights without attention), so this check cannot ask each tensor for a gradient above the floor;
+            // LayerGradientTests checks those layers entry by entry against Double references, to about 1e-6.
+            GradientCheck.assertClose(analytic: analytic, numeric: numeric, relative: 3e-2, absolute: 3e-4, requireSignal: false,
+                                      label + view.name, file: file, line: line)
         }
     }
 

@@ -28,8 +28,28 @@ final class GEMMTests: XCTestCase {
                             }
                         }
                     }
-                    for i in 0..<(m * n) where abs(fast[i] - slow[i]) > 1e-4 * Float(k) {
-                        return XCTFail("M \(m) N \(n) K \(k) tA \(transposeA) tB \(transposeB): [\(i)] \(fast[i]) vs \(slow[i])")
+                    // Each entry is α·Σ_p a·b + β·c: k products and k − 1 additions, the α and β products and the
+                    // last addition, so at most k + 2 roundings on any path. Whatever the summation order,
+                    // |computed − exact| ≤ γ_{k+2} · (|α|·Σ_p |a·b| + |β|·|c|) with γ_n = n·u / (1 − n·u),
+                    // u = 2⁻²⁴ (Higham, Accuracy and Stability of Numerical Algorithms, §3.1). Both must be within it.
+                    let u = 0x1p-24, gamma = Double(k + 2) * u / (1 - Double(k + 2) * u)
+                    for row in 0..<m {
+                        for column in 0..<n {
+                            var exact = 0.0, magnitude = 0.0
+                            for p in 0..<k {
+                                let x = Double(transposeA ? a[p * lda + row] : a[row * lda + p])
+                                let y = Double(transposeB ? b[column * ldb + p] : b[p * ldb + column])
+                                exact += x * y
+                                magnitude += abs(x * y)
+                            }
+                            let i = row * n + column, c = Double(start[i])
+                            exact = 0.5 * exact + 0.25 * c
+                            let bound = gamma * (0.5 * magnitude + 0.25 * abs(c))
+                            for (name, value) in [("oneDNN", fast[i]), ("reference", slow[i])] where abs(Double(value) - exact) > bound {
+                                return XCTFail("M \(m) N \(n) K \(k) tA \(transposeA) tB \(transposeB): \(name) [\(i)] \(value) "
+                                    + "vs exact \(exact), beyond the bound \(bound)")
+                            }
+                        }
                     }
                 }
             }

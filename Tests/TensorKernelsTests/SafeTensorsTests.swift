@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import TensorKernels
+import TestSupport
 
 final class SafeTensorsTests: XCTestCase {
     func sample() -> SafeTensors {
@@ -37,5 +38,74 @@ final class SafeTensorsTests: XCTestCase {
         assertInvalid(withHeader(#"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: 8), "shape [3] but 8 bytes")
         assertInvalid(withHeader(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: 12), "overlap")
         assertInvalid(withHeader(#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}"#, data: 0), "negative")
+    }
+
+    /// A file written by Python's `safetensors` (Tools/safetensors-interop/generate.py; its header is padded
+    /// with spaces to 8 bytes, its tensors sorted by dtype size and name) loads with the values it was given.
+    func testReadsAFileWrittenByPythonsSafetensors() throws {
+        let path = RepositoryPaths.fixtures.appendingPathComponent("safetensors/python-written.safetensors").path
+        let file = try SafeTensors.read(path: path)
+        XCTAssertEqual(Set(file.tensors.keys), ["weight", "extremes", "step", "ids"])
+        let weight = try XCTUnwrap(file.tensors["weight"])
+        XCTAssertEqual(weight.shape, [2, 3])
+        XCTAssertEqual(weight.floats.map(\.bitPattern), ([-1.25, -0.75, -0.25, 0.25, 0.75, -0.0] as [Float]).map(\.bitPattern))
+        let extremes = try XCTUnwrap(file.tensors["extremes"])
+        XCTAssertEqual(extremes.floats.map(\.bitPattern),
+                       [Float.greatestFiniteMagnitude, .leastNormalMagnitude, .leastNonzeroMagnitude, -1e30].map(\.bitPattern))
+        XCTAssertEqual(file.tensors["step"]?.int64s, [(1 << 40) + 7])
+        XCTAssertEqual(file.tensors["ids"]?.shape, [2, 2])
+        XCTAssertEqual(file.tensors["ids"]?.int64s, [-1, 0, 1, 1 << 62])
+        XCTAssertEqual(file.metadata["format"], "swiftnmt-test")
+        XCTAssertTrue(file.metadata["note"]?.hasPrefix("written by safetensors ") ?? false, "\(file.metadata)")
+    }
+
+    /// What we write, Python's `safetensors` loads with the same names, shapes, bits and metadata. Needs
+    /// python3 with safetensors and numpy (`make deps` installs them); skipped, saying so, without them.
+    func testPythonsSafetensorsLoadsWhatWeWrite() throws {
+        guard Self.python(["-c", "import safetensors, numpy"]).status == 0 else {
+            throw XCTSkip("python3 with the safetensors and numpy packages is not available (python3 -m pip install safetensors numpy)")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safetensors-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("ours.safetensors").path
+        let floats: [Float] = [1, -2.5, .leastNonzeroMagnitude, -0.0, .greatestFiniteMagnitude, 3.14159274, 1e-20]
+        let written = SafeTensors(tensors: ["encoder.0.forward.wx": .init(floats: floats, shape: [7, 1]),
+                                            "b": .init(floats: [0.5, 0.25, 0.125], shape: [1, 3]),
+                                            "state.step": .init(int64s: [-3, 1 << 50], shape: [2])],
+                                  metadata: ["format": "swiftnmt-1", "note": "quote \" backslash \\ tab \t ünïcode"])
+        try written.write(to: path)
+        let run = Self.python([RepositoryPaths.root.appendingPathComponent("Tools/safetensors-interop/read.py").path, path])
+        XCTAssertEqual(run.status, 0, run.output)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], run.output)
+        XCTAssertEqual(object["metadata"] as? [String: String], written.metadata)
+        let tensors = try XCTUnwrap(object["tensors"] as? [String: [String: Any]])
+        XCTAssertEqual(Set(tensors.keys), Set(written.tensors.keys))
+        for (name, tensor) in written.tensors {
+            let theirs = try XCTUnwrap(tensors[name], name)
+            XCTAssertEqual(theirs["shape"] as? [Int], tensor.shape, name)
+            switch tensor.dtype {
+            case .F32:
+                XCTAssertEqual(theirs["dtype"] as? String, "float32", name)
+                XCTAssertEqual((theirs["values"] as? [NSNumber])?.map(\.uint32Value), tensor.floats.map(\.bitPattern), name)
+            case .I64:
+                XCTAssertEqual(theirs["dtype"] as? String, "int64", name)
+                XCTAssertEqual((theirs["values"] as? [NSNumber])?.map(\.int64Value), tensor.int64s, name)
+            }
+        }
+    }
+
+    /// Runs python3 (from PATH) with `arguments`; its stdout, or its stderr when it fails.
+    static func python(_ arguments: [String]) -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        do { try process.run() } catch { return (-1, "\(error)") }
+        let data = out.fileHandleForReading.readDataToEndOfFile(), errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: process.terminationStatus == 0 ? data : errors, as: UTF8.self))
     }
 }

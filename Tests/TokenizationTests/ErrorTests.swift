@@ -79,8 +79,10 @@ final class ErrorTests: XCTestCase {
         let target = try file("train.de", Array("a\nb\n".utf8))
         let text = message { try CorpusReader.readParallel(source: source, target: target) }
         XCTAssertTrue(text.contains("\(source) has 3 lines, \(target) has 2"), text)
-        let pair = try CorpusReader.readParallel(source: source, target: source)
-        XCTAssertEqual(pair.source, pair.target)
+        let aligned = try file("train.fr", Array("x\ny\nz\n".utf8))
+        let pair = try CorpusReader.readParallel(source: source, target: aligned)
+        XCTAssertEqual(pair.source, ["a", "b", "c"])
+        XCTAssertEqual(pair.target, ["x", "y", "z"])
     }
 
     func testMalformedVocabularyNamesTheLine() throws {
