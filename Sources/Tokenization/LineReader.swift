@@ -7,6 +7,10 @@ import Glibc
 /// not start another line. Invalid UTF-8 and NUL bytes are errors naming the stream, line and offset.
 /// An empty stream simply has no lines.
 public final class LineReader {
+    /// The longest line accepted: a stream without newlines (`/dev/zero`, a binary file) is an error, not
+    /// a process that grows until it is killed.
+    public static let maxLineBytes = 64 << 20
+
     /// The path, or "<stdin>", as errors name it.
     public let name: String
     /// Lines returned so far.
@@ -83,7 +87,12 @@ public final class LineReader {
             start = 0
             end = pending
         }
-        if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+        if end == buffer.count {
+            guard buffer.count < Self.maxLineBytes else {
+                throw TokenizationError.lineTooLong(path: name, line: lineNumber + 1, limit: Self.maxLineBytes)
+            }
+            buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
+        }
         while true {
             let n = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + end, raw.count - end) }
             if n < 0 {

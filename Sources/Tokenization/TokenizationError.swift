@@ -18,6 +18,8 @@ public enum TokenizationError: Error, CustomStringConvertible, Equatable, Sendab
     case malformedMerges(path: String, line: Int, reason: String)
     /// Writing or renaming an output file failed.
     case writeFailed(path: String, reason: String)
+    /// A line longer than `LineReader.maxLineBytes` (a binary file, or text without newlines).
+    case lineTooLong(path: String, line: Int, limit: Int)
     /// ICU reported a failure; `status` is ICU's name for it.
     case icuFailure(operation: String, status: String)
 
@@ -42,6 +44,9 @@ public enum TokenizationError: Error, CustomStringConvertible, Equatable, Sendab
         case let .malformedMerges(path, line, reason):
             return "\(path):\(line): malformed BPE merges file: \(reason); "
                 + "it starts with the line `\(BPEMerges.header)`, then one `left right` pair per line; regenerate it with `nmt build-vocab`"
+        case let .lineTooLong(path, line, limit):
+            return "\(path):\(line): the line is longer than \(limit >> 20) MiB without a newline; is it a text file "
+                + "with one sentence per line?"
         case let .writeFailed(path, reason):
             return "cannot write \(path): \(reason); check that its folder exists and is writable"
         case let .icuFailure(operation, status):

@@ -146,6 +146,12 @@ final class RobustnessTests: XCTestCase {
         XCTAssertEqual(lines.count, 3, "two translations and the final newline only: \(lines)")
     }
 
+    /// A stream without newlines is refused once a line passes the limit, instead of growing without end.
+    func testInputWithoutNewlinesIsRefused() throws {
+        let result = try CLIRunner.run(["translate", "--model", Self.model, "--input", "/dev/zero"])
+        assertCleanFailure(result, mentions: ["/dev/zero:1", "MiB"])
+    }
+
     func testDetokenizeKeepsOneLinePerLine() throws {
         let result = try CLIRunner.run(["detokenize"], stdin: "a \u{FFEE}000A b\nc\n")
         XCTAssertEqual(result.status, 0, result.stderr)
