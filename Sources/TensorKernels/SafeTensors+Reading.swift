@@ -60,11 +60,17 @@ extension SafeTensors {
             guard begin >= 0, end >= begin, end <= dataLength else {
                 throw fail("tensor `\(name)` byte range \(begin)..<\(end) is outside the \(dataLength) data bytes (truncated file?)")
             }
-            let (count, overflow) = shape.reduce((1, false)) { acc, d in
-                let r = acc.0.multipliedReportingOverflow(by: d); return (r.partialValue, acc.1 || r.overflow)
+            // Element count and byte count with every product checked: a crafted shape must not overflow.
+            let elementBytes = dtype == .F32 ? 4 : 8
+            var byteCount: Int? = elementBytes
+            for d in shape {
+                guard let so = byteCount else { break }
+                let r = so.multipliedReportingOverflow(by: d)
+                byteCount = r.overflow ? nil : r.partialValue
             }
-            guard !overflow, count * 8 / 8 == count, count * (dtype == .F32 ? 4 : 8) == end - begin else {
-                throw fail("tensor `\(name)` has shape \(shape) but \(end - begin) bytes")
+            guard let byteCount, byteCount == end - begin else {
+                throw fail("tensor `\(name)` has shape \(shape) (\(byteCount.map { "\($0) bytes" } ?? "more elements than fit in memory")) "
+                    + "but its byte range holds \(end - begin) bytes")
             }
             ranges.append((begin, end, name))
             var tensor = Tensor(floats: [], shape: [0])
