@@ -10,6 +10,8 @@ public enum CheckpointError: Error, CustomStringConvertible {
     case unreadableConfiguration(path: String, reason: String)
     /// The configuration reads but describes no buildable model.
     case invalidConfiguration(path: String, problem: ModelConfigurationError)
+    /// A weight is NaN or infinite: such a model translates nothing.
+    case nonFiniteWeight(path: String, name: String, index: Int)
 
     public var description: String {
         switch self {
@@ -27,6 +29,9 @@ public enum CheckpointError: Error, CustomStringConvertible {
         case let .unreadableConfiguration(path, reason):
             return "\(path): the model configuration in its metadata cannot be read: \(reason); "
                 + "the file is damaged or was not written by nmt: use another checkpoint or train again"
+        case let .nonFiniteWeight(path, name, index):
+            return "\(path): parameter `\(name)` holds a NaN or infinite value (element \(index)); "
+                + "the weights are damaged or training diverged: use an earlier checkpoint or train again"
         case let .invalidConfiguration(path, problem):
             return "\(path): the model configuration in its metadata is invalid: \(problem); "
                 + "the file is damaged or was not written by nmt: use another checkpoint or train again"
@@ -124,6 +129,10 @@ extension Seq2Seq {
         for view in parameters.views {
             file.tensors[view.name]!.bytes.withUnsafeBytes { raw in
                 parameters.value(view).update(from: raw.bindMemory(to: Float.self).baseAddress!, count: view.count)
+            }
+            let values = UnsafeBufferPointer(start: parameters.value(view), count: view.count)
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError.nonFiniteWeight(path: path, name: view.name, index: bad)
             }
         }
     }

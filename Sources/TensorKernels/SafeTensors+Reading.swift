@@ -79,7 +79,8 @@ extension SafeTensors {
             tensor.bytes = Array(bytes[(headerEnd + begin)..<(headerEnd + end)])
             result.tensors[name] = tensor
         }
-        ranges.sort { $0.0 < $1.0 }
+        // An empty tensor holds no bytes, so it overlaps nothing (the writer gives it its neighbour's offset).
+        ranges = ranges.filter { $0.0 < $0.1 }.sorted { $0.0 < $1.0 }
         for (a, b) in zip(ranges, ranges.dropFirst()) where b.0 < a.1 {
             throw fail("tensors `\(a.2)` and `\(b.2)` overlap")
         }

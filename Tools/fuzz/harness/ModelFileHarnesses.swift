@@ -21,7 +21,7 @@ enum CheckpointHarness {
     static func run(_ bytes: [UInt8]) {
         if let file = try? SafeTensors.parse(Foundation.Data(bytes), path: "fuzz.safetensors"),
            let model = try? Seq2Seq.model(from: file, path: "fuzz.safetensors") {
-            exercise(model)
+            exercise(model, finite: false)  // finite but huge weights may overflow; only traps would be findings
         }
         let checkpoint = SafeTensors(metadata: ["format": Seq2Seq.checkpointFormat,
                                                 "configuration": String(decoding: bytes, as: UTF8.self)])
@@ -38,17 +38,17 @@ enum CheckpointHarness {
             fatalError("the checkpoint of a valid configuration does not load: \(configuration)")
         }
         require(loaded.configuration == configuration, "the configuration changed through a checkpoint")
-        exercise(loaded)
+        exercise(loaded, finite: true)
     }
 
-    /// Encodes two sources and takes one decoder step; the log-probabilities must be finite.
-    static func exercise(_ model: Seq2Seq) {
+    /// Encodes two sources and takes one decoder step; with small weights (`finite`) no log-probability is NaN.
+    static func exercise(_ model: Seq2Seq, finite: Bool) {
         let c = model.configuration
         guard c.parameterCount <= 200_000 else { return }
         let V = Int32(c.sourceVocabularySize)
         let state = model.start(sources: [[4 % V, 3], [3]])
         let (logProbabilities, _, _) = model.step(state, previous: [2, 2], sentences: [0, 1])
         require(logProbabilities.count == 2 * c.targetVocabularySize, "a step gave \(logProbabilities.count) values")
-        require(logProbabilities.allSatisfy { !$0.isNaN }, "a step gave NaN log-probabilities for \(c)")
+        require(!finite || logProbabilities.allSatisfy { !$0.isNaN }, "a step gave NaN log-probabilities for \(c)")
     }
 }

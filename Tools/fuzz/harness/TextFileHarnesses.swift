@@ -14,18 +14,21 @@ enum VocabularyHarness {
 }
 
 /// The BPE merges reader and applier: merges or an error; what parses writes back to the same merges,
-/// and applying them to words made of their own symbols loses no text.
+/// and applying them to the tokens of a line made of their own symbols loses no text (the promise of
+/// `TextPipeline`: decode(encode(L)) == normalize(L)).
 enum MergesHarness {
+    nonisolated(unsafe) static let tokenizer = try! Tokenizer()
+
     static func run(_ bytes: [UInt8]) {
         guard let merges = try? BPEMerges.parse(bytes: bytes, path: "fuzz.merges") else { return }
         guard let again = try? BPEMerges.parse(merges.fileText, path: "rewritten.merges") else {
             fatalError("parsed merges do not parse again after writing")
         }
         require(again == merges, "write then read changed the merges")
-        let encoder = BytePairEncoder(merges: merges)
-        let words = merges.pairs.prefix(16).map(\.merged) + ["a", "the"]
-        let pieces = encoder.apply(words)
-        require(Tokenizer.detokenize(pieces) == Tokenizer.detokenize(words), "BPE changed the text of \(words)")
+        let line = (merges.pairs.prefix(16).map(\.merged) + ["a", "the"]).joined(separator: " ")
+        let tokens = tokenizer.tokenize(line)
+        let pieces = BytePairEncoder(merges: merges).apply(tokens)
+        require(Tokenizer.detokenize(pieces) == Tokenizer.detokenize(tokens), "BPE changed the text of \(tokens)")
     }
 }
 

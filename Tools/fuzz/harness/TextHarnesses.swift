@@ -37,13 +37,16 @@ enum DetokenizerHarness {
     }
 }
 
-/// BLEU (corpus and sentence, each tokenizer and smoothing) and chrF/chrF++ on arbitrary text. The input
-/// is split at the first NUL into hypotheses and references, each split into lines (padded to the same
-/// count). Every score is a number in [0, 100], and a corpus scored against itself scores 100 when it has
-/// n-grams.
+/// BLEU (corpus and sentence) and chrF/chrF++ on arbitrary text, with the tokenizer, smoothing, case and
+/// chrF variant chosen by the first byte. The rest is split at the first NUL into hypotheses and
+/// references, each split into lines (padded to the same count). Every score is a number in [0, 100],
+/// and the references scored against themselves give 100 when they hold n-grams of every order.
 enum BLEUHarness {
+    static let smoothings: [BLEUSmoothing] = BLEUSmoothing.names.compactMap { BLEUSmoothing(name: $0) }
+
     static func run(_ bytes: [UInt8]) {
-        let parts = bytes.split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
+        guard let choice = bytes.first.map(Int.init) else { return }
+        let parts = bytes.dropFirst().split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
         func lines(_ part: ArraySlice<UInt8>?) -> [String] {
             String(decoding: part ?? [], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
@@ -51,20 +54,17 @@ enum BLEUHarness {
         let n = max(hypotheses.count, references.count)
         hypotheses += Array(repeating: "", count: n - hypotheses.count)
         references += Array(repeating: "", count: n - references.count)
-        let smoothings: [BLEUSmoothing] = BLEUSmoothing.names.compactMap { BLEUSmoothing(name: $0) }
-        for (i, tokenizer) in BLEUTokenizer.allCases.enumerated() {
-            let options = BLEUOptions(tokenizer: tokenizer, smoothing: smoothings[i % smoothings.count], lowercase: i % 2 == 0)
-            check(BLEU.corpusScore(hypotheses: hypotheses, references: [references], options: options).score, "corpus BLEU \(options)")
-            var sentence = options
-            sentence.effectiveOrder = true
-            check(BLEU.sentenceScore(hypothesis: hypotheses[0], references: [references[0]], options: sentence).score, "sentence BLEU")
-        }
-        let own = BLEU.corpusScore(hypotheses: references, references: [references])
-        require(own.statistics.totals.contains(0) || abs(own.score - 100) < 1e-9, "a corpus against itself scored \(own.score)")
-        for options in [CHRFOptions.chrF, .chrFPlusPlus] {
-            check(CHRF.corpusScore(hypotheses: hypotheses, references: [references, hypotheses], options: options).score, "corpus chrF")
-            check(CHRF.sentenceScore(hypothesis: hypotheses[0], references: [references[0]], options: options).score, "sentence chrF")
-        }
+        let tokenizers = BLEUTokenizer.allCases
+        var options = BLEUOptions(tokenizer: tokenizers[choice % tokenizers.count],
+                                  smoothing: smoothings[(choice / 4) % smoothings.count], lowercase: choice & 16 != 0)
+        check(BLEU.corpusScore(hypotheses: hypotheses, references: [references], options: options).score, "corpus BLEU \(options)")
+        let own = BLEU.corpusScore(hypotheses: references, references: [references], options: options)
+        require(own.statistics.totals.contains(0) || abs(own.score - 100) < 1e-9, "the references against themselves scored \(own.score)")
+        options.effectiveOrder = true
+        check(BLEU.sentenceScore(hypothesis: hypotheses[0], references: [references[0]], options: options).score, "sentence BLEU")
+        let chrF = choice & 32 != 0 ? CHRFOptions.chrFPlusPlus : .chrF
+        check(CHRF.corpusScore(hypotheses: hypotheses, references: [references, hypotheses], options: chrF).score, "corpus chrF")
+        check(CHRF.sentenceScore(hypothesis: hypotheses[0], references: [references[0]], options: chrF).score, "sentence chrF")
     }
 
     static func check(_ score: Double, _ what: String) {
