@@ -87,7 +87,7 @@ extension Seq2Seq {
         do {
             configuration = try JSONDecoder().decode(ModelConfiguration.self, from: Foundation.Data(json.utf8))
         } catch let error as DecodingError {
-            throw CheckpointError.unreadableConfiguration(path: path, reason: Self.reason(error))
+            throw CheckpointError.unreadableConfiguration(path: path, reason: Self.reason(error, json: json))
         }
         do {
             try configuration.validate()
@@ -98,7 +98,7 @@ extension Seq2Seq {
     }
 
     /// Which key of the configuration JSON is wrong, in words.
-    private static func reason(_ error: DecodingError) -> String {
+    private static func reason(_ error: DecodingError, json: String) -> String {
         func key(_ path: [any CodingKey]) -> String { path.isEmpty ? "the top level" : "`" + path.map(\.stringValue).joined(separator: ".") + "`" }
         switch error {
         case let .keyNotFound(missing, context):
@@ -108,7 +108,16 @@ extension Seq2Seq {
         case let .valueNotFound(_, context):
             return "\(key(context.codingPath)) is null"
         case let .dataCorrupted(context):
-            return context.codingPath.isEmpty ? "it is not a JSON object" : "\(key(context.codingPath)) has a value outside its choices or range"
+            let detail = context.debugDescription
+            if !context.codingPath.isEmpty { return "\(key(context.codingPath)) has a value outside its choices or range (\(detail))" }
+            // Foundation reports a number that is not a whole one (2.5, 1e30) without its key: find it.
+            let sizes: [ModelConfiguration.Field] = [.sourceVocabularySize, .targetVocabularySize, .embedding, .encoderHidden,
+                                                     .encoderLayers, .decoderHidden, .attentionSize]
+            if let object = try? JSONSerialization.jsonObject(with: Foundation.Data(json.utf8)) as? [String: Any],
+               let field = sizes.first(where: { object[$0.rawValue] is NSNumber && !(object[$0.rawValue] is Int) }) {
+                return "`\(field.rawValue)` is \(object[field.rawValue]!), not a whole number"
+            }
+            return "it is not a JSON object of configuration fields (\(detail))"
         @unknown default:
             return "\(error)"
         }

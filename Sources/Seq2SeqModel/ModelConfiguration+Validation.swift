@@ -46,7 +46,7 @@ extension ModelConfiguration {
         try require(!tieEmbeddings || embedding == decoderHidden, .tieEmbeddings,
                     "is true, which needs embedding (\(embedding)) equal to decoderHidden (\(decoderHidden))")
         try require(attention != .luongDot || decoderHidden == 2 * encoderHidden, .attention,
-                    "is luongDot, which needs decoderHidden (\(decoderHidden)) equal to 2 × encoderHidden (\(2 * encoderHidden))")
+                    "is \(attention.rawValue), which needs decoderHidden (\(decoderHidden)) equal to 2 × encoderHidden (\(2 * encoderHidden))")
         let count = parameterCount
         try require(count <= Self.maximumParameterCount, .parameterCount,
                     "would be \(count), but a model may have at most \(Self.maximumParameterCount) parameters")
