@@ -45,22 +45,22 @@ extension ModelConfiguration {
 public struct RecipeModelError: Error, CustomStringConvertible {
     public let problem: ModelConfigurationError
 
-    /// The recipe key (or what to change) for each configuration field.
-    public var key: String {
+    /// What the message is about: the recipe key, or what depends on one, for each configuration field.
+    public var subject: String {
         switch problem.field {
-        case .sourceVocabularySize: return "the source vocabulary size (vocab.max_size)"
-        case .targetVocabularySize: return "the target vocabulary size (vocab.max_size)"
-        case .embedding: return "model.embedding"
-        case .encoderHidden: return "model.encoder_hidden"
-        case .encoderLayers: return "model.encoder_layers"
-        case .decoderHidden: return "model.decoder_hidden"
-        case .attentionSize: return "model.attention_size"
-        case .dropout: return "model.dropout"
-        case .tieEmbeddings: return "model.tie_embeddings"
-        case .attention: return "model.attention"
-        case .parameterCount: return "the parameter count (model sizes and vocab.max_size)"
+        case .sourceVocabularySize: return "the source vocabulary size (see vocab.max_size)"
+        case .targetVocabularySize: return "the target vocabulary size (see vocab.max_size)"
+        case .embedding: return "the recipe's model.embedding"
+        case .encoderHidden: return "the recipe's model.encoder_hidden"
+        case .encoderLayers: return "the recipe's model.encoder_layers"
+        case .decoderHidden: return "the recipe's model.decoder_hidden"
+        case .attentionSize: return "the recipe's model.attention_size"
+        case .dropout: return "the recipe's model.dropout"
+        case .tieEmbeddings: return "the recipe's model.tie_embeddings"
+        case .attention: return "the recipe's model.attention"
+        case .parameterCount: return "the model's parameter count (from the model sizes and vocab.max_size)"
         }
     }
 
-    public var description: String { "the recipe's \(key) \(problem.message); change it in the recipe" }
+    public var description: String { "\(subject) \(problem.message); change it in the recipe" }
 }

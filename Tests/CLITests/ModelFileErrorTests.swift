@@ -81,4 +81,20 @@ final class ModelFileErrorTests: XCTestCase {
         try "#swiftnmt-bpe v1\na b\n".write(to: merges.appendingPathComponent("source.merges"), atomically: true, encoding: .utf8)
         try assertTranslateFails(merges, mentions: ["source.merges:2", "must end with the joiner"])
     }
+
+    /// The recipe path goes through the same validation: a size beyond the bounds is named by its recipe key.
+    func testRecipeModelBeyondTheBoundsThroughTrain() throws {
+        let dir = try temporaryFolder("huge-recipe")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vocab = dir.path + "/vocab"
+        let built = try CLIRunner.run(["build-vocab", "recipes/tiny.yaml", "--set", "vocab.directory=\(vocab)"])
+        XCTAssertEqual(built.status, 0, built.stderr)
+        let result = try CLIRunner.run(["train", "recipes/tiny.yaml", "--output", dir.path + "/model", "--set", "vocab.directory=\(vocab)",
+                                        "--set", "model.embedding=4611686018427387904"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        for fragment in ["model.embedding", "4611686018427387904", "1...65536"] {
+            XCTAssertTrue(result.stderr.contains(fragment), "`\(fragment)` not in: \(result.stderr)")
+        }
+        XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr)
+    }
 }
