@@ -6,15 +6,17 @@
 SYSTEM_PACKAGES := pkg-config libicu-dev libdnnl-dev libopenmpi-dev openmpi-bin iproute2
 # For the test that Python's safetensors loads what we write (skipped, saying why, when they cannot be installed).
 PYTHON_PACKAGES := safetensors numpy
+# The fuzz harnesses link libFuzzer (shipped with the Swift toolchain), which needs the C++ library.
+FUZZ_PACKAGES := libstdc++-12-dev
 SWIFT_TEST_FLAGS := -c release --disable-swift-testing
 # One GEMM thread in tests: the models there are tiny, and results stay reproducible run to run.
 TEST_ENV := OMP_NUM_THREADS=1
 NMT := .build/release/nmt
 
-.PHONY: deps build test demo clean
+.PHONY: deps build test demo clean fuzz-smoke
 
 deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(SYSTEM_PACKAGES) $(EXTRA_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -35,8 +37,19 @@ build: deps
 test: deps
 	$(TEST_ENV) swift test $(SWIFT_TEST_FLAGS)
 
+# Every libFuzzer harness on its seed corpus plus 2,000 mutated inputs (docs/fuzzing.md); .ci/run calls it
+# after `make test`. The long campaigns are `Tools/fuzz/run.sh NAME SECONDS`.
+fuzz-smoke:
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(FUZZ_PACKAGES)"
+	@mkdir -p .build-fuzz
+	@for h in $$(Tools/fuzz/run.sh --list); do \
+	  if Tools/fuzz/run.sh $$h -runs=2000 >.build-fuzz/smoke-$$h.log 2>&1; then \
+	    echo "fuzz-smoke $$h: $$(grep -o 'number_of_executed_units: [0-9]*' .build-fuzz/smoke-$$h.log), no crash"; \
+	  else echo "fuzz-smoke $$h FAILED:"; tail -n 30 .build-fuzz/smoke-$$h.log; exit 1; fi; \
+	done
+
 demo: build
 	./scripts/demo.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -69,3 +69,11 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["nmt", "TensorKernels", "TestSupport"]),
     ]
 )
+
+// The libFuzzer harnesses (Tools/fuzz/run.sh builds them with -sanitize=fuzzer into .build-fuzz). They
+// exist only in that build: libFuzzer supplies `main`, so an ordinary build could not link them.
+if Context.environment["SWIFTNMT_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "nmt-fuzz", dependencies: ["TensorKernels", "Seq2SeqModel", "Tokenization", "Recipes", "Evaluation"],
+        path: "Tools/fuzz/harness"))
+}

@@ -39,10 +39,26 @@ extension String: RecipeValue {
     public var recipeScalar: String { Self.quotedIfNeeded(self) }
 
     static func quotedIfNeeded(_ text: String) -> String {
-        let plain = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) }
+        let plain = !text.isEmpty && text.first != "-" && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) }
             && Bool(recipeScalar: text) == nil && Double(text) == nil && text != "null"
         if plain { return text }
-        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        // Inside double quotes YAML folds a raw line break (\n, \r, NEL, U+2028/9) into a space, so every
+        // control or break character is written as an escape and the text reads back unchanged.
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            case "\t": escaped += "\\t"
+            case "\r": escaped += "\\r"
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+                || scalar.value == 0x2029 || scalar.value == 0xFEFF:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
         return "\"\(escaped)\""
     }
 }

@@ -20,7 +20,6 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
                 encoderLayers: Int = 1, decoderHidden: Int, attentionSize: Int, inputFeeding: Bool = true,
                 tieEmbeddings: Bool = false, dropout: Float = 0, cell: RecurrentCell = .lstm,
                 attention: AttentionScore = .bahdanau) {
-        precondition(!tieEmbeddings || embedding == decoderHidden, "tied embeddings need E == D")
         self.sourceVocabularySize = sourceVocabularySize
         self.targetVocabularySize = targetVocabularySize
         self.embedding = embedding

@@ -18,6 +18,7 @@ public final class Seq2Seq: @unchecked Sendable {
     /// 1 keeps the cell state (and its gradient) alive from the first step (Gers et al. 2000, Jozefowicz et al.
     /// 2015); 0 leaves f = σ(·) near ½, which halves both with every step. Other cells have no forget gate.
     public init(configuration c: ModelConfiguration, seed: UInt64, initScale: Float = 0.1, forgetBias: Float = 0) {
+        do { try c.validate() } catch { preconditionFailure("an invalid model configuration reached Seq2Seq: \(error)") }
         configuration = c
         parameters = ParameterStore(shapes: Self.parameterShapes(c))
         // A scale of 0 leaves every weight 0: `load` overwrites them all anyway, and drawing 13M random

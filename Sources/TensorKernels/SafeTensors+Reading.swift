@@ -60,11 +60,17 @@ extension SafeTensors {
             guard begin >= 0, end >= begin, end <= dataLength else {
                 throw fail("tensor `\(name)` byte range \(begin)..<\(end) is outside the \(dataLength) data bytes (truncated file?)")
             }
-            let (count, overflow) = shape.reduce((1, false)) { acc, d in
-                let r = acc.0.multipliedReportingOverflow(by: d); return (r.partialValue, acc.1 || r.overflow)
+            // Element count and byte count with every product checked: a crafted shape must not overflow.
+            let elementBytes = dtype == .F32 ? 4 : 8
+            var byteCount: Int? = elementBytes
+            for d in shape {
+                guard let so = byteCount else { break }
+                let r = so.multipliedReportingOverflow(by: d)
+                byteCount = r.overflow ? nil : r.partialValue
             }
-            guard !overflow, count * 8 / 8 == count, count * (dtype == .F32 ? 4 : 8) == end - begin else {
-                throw fail("tensor `\(name)` has shape \(shape) but \(end - begin) bytes")
+            guard let byteCount, byteCount == end - begin else {
+                throw fail("tensor `\(name)` has shape \(shape) (\(byteCount.map { "\($0) bytes" } ?? "more elements than fit in memory")) "
+                    + "but its byte range holds \(end - begin) bytes")
             }
             ranges.append((begin, end, name))
             var tensor = Tensor(floats: [], shape: [0])
@@ -73,7 +79,8 @@ extension SafeTensors {
             tensor.bytes = Array(bytes[(headerEnd + begin)..<(headerEnd + end)])
             result.tensors[name] = tensor
         }
-        ranges.sort { $0.0 < $1.0 }
+        // An empty tensor holds no bytes, so it overlaps nothing (the writer gives it its neighbour's offset).
+        ranges = ranges.filter { $0.0 < $0.1 }.sorted { $0.0 < $1.0 }
         for (a, b) in zip(ranges, ranges.dropFirst()) where b.0 < a.1 {
             throw fail("tensors `\(a.2)` and `\(b.2)` overlap")
         }

@@ -32,7 +32,11 @@ public struct BPEMerges: Sendable, Equatable {
 
     /// Reads and validates a merges file.
     public static func load(path: String) throws -> BPEMerges {
-        let bytes = try FileAccess.readBytes(path: path)
+        try parse(bytes: try FileAccess.readBytes(path: path), path: path)
+    }
+
+    /// Parses the bytes of a file: UTF-8 text, then as `parse(_:path:)`.
+    public static func parse(bytes: [UInt8], path: String) throws -> BPEMerges {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw TokenizationError.malformedMerges(path: path, line: 1, reason: "the file is not UTF-8 text")
         }

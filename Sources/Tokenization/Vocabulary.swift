@@ -77,7 +77,11 @@ public struct Vocabulary: Sendable, Equatable {
 
     /// Reads and validates a vocabulary file.
     public static func load(path: String) throws -> Vocabulary {
-        let bytes = try FileAccess.readBytes(path: path)
+        try parse(bytes: try FileAccess.readBytes(path: path), path: path)
+    }
+
+    /// Parses the bytes of a file: UTF-8 text, then as `parse(_:path:)`.
+    public static func parse(bytes: [UInt8], path: String) throws -> Vocabulary {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw TokenizationError.malformedVocabulary(path: path, line: 1, reason: "the file is not UTF-8 text")
         }

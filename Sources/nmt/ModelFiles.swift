@@ -33,9 +33,13 @@ struct LoadedModel {
             let file = directory.merges(source: source)
             return FileManager.default.fileExists(atPath: file) ? file : nil
         }
-        let (model, _) = try Seq2Seq.load(path: weights ?? directory.weightsForTranslation)
+        // The small files first: a damaged vocabulary or merges file is named before the weights are read.
         let sourceVocabulary = try Vocabulary.load(path: directory.sourceVocabulary)
         let targetVocabulary = try Vocabulary.load(path: directory.targetVocabulary)
+        let source = try TextPipeline(options: options, mergesPath: merges(true))
+        // Joint BPE: both sides read the same merges file, so one pipeline (and one parse of it) serves both.
+        let target = merges(false) == merges(true) ? source : try TextPipeline(options: options, mergesPath: merges(false))
+        let (model, _) = try Seq2Seq.load(path: weights ?? directory.weightsForTranslation)
         let recorded = model.configuration
         guard recorded.cell == RecurrentCell(recipe.model.cell), recorded.attention == AttentionScore(recipe.model.attention) else {
             throw CLIError.message("the weights in \(path) are a model with model.cell: \(recorded.cell.rawValue), model.attention: "
@@ -48,9 +52,6 @@ struct LoadedModel {
                 + "\(model.configuration.targetVocabularySize) entries, but the directory's have \(sourceVocabulary.count) and "
                 + "\(targetVocabulary.count); the files do not belong together")
         }
-        let source = try TextPipeline(options: options, mergesPath: merges(true))
-        // Joint BPE: both sides read the same merges file, so one pipeline (and one parse of it) serves both.
-        let target = merges(false) == merges(true) ? source : try TextPipeline(options: options, mergesPath: merges(false))
         return LoadedModel(directory: directory, recipe: recipe, model: model, source: source, target: target,
                            sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary)
     }

@@ -85,7 +85,7 @@ struct TrainingSetup {
             }
         }
         let m = recipe.model
-        let configuration = ModelConfiguration(m, sourceVocabularySize: sourceVocabulary.count,
+        let configuration = try ModelConfiguration(m, sourceVocabularySize: sourceVocabulary.count,
                                                targetVocabularySize: targetVocabulary.count)
         let model = Seq2Seq(configuration: configuration, seed: UInt64(recipe.train.seed), initScale: Float(m.initScale),
                             forgetBias: Float(m.forgetBias))

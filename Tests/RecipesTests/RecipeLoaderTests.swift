@@ -122,6 +122,23 @@ final class RecipeLoaderTests: XCTestCase {
         XCTAssertEqual(again, recipe)
     }
 
+    /// Found by the recipe fuzzer: a value holding a carriage return was written inside double quotes as
+    /// it was, and YAML folds a raw line break there into a space, so the effective recipe read back
+    /// differently (and `--resume`, which compares it, would refuse). Every break and control character is
+    /// now written as an escape.
+    func testValuesWithLineBreaksAndControlsRoundTrip() throws {
+        for value in ["de\r\r+\r", "a\nb", "tab\there", "nel\u{85}x", "ls\u{2028}ps\u{2029}", "bom\u{FEFF}", "bell\u{7}",
+                      "del\u{7F}", "quote\"back\\slash", "  spaced  ", "-", "--x", "ünïcödé/path-1.2_3"] {
+            var recipe = try RecipeLoader.parse(minimal, path: "r.yaml")
+            recipe.data.target = value
+            recipe.train.output = value
+            let text = RecipeWriter.yaml(recipe)
+            let again = try RecipeLoader.parse(text, path: "effective.yaml")
+            XCTAssertEqual(Array(again.data.target.unicodeScalars), Array(value.unicodeScalars), text)
+            XCTAssertEqual(again.train.output.map { Array($0.unicodeScalars) }, Array(value.unicodeScalars), text)
+        }
+    }
+
     func testPathsResolveAgainstTheRecipeFolder() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recipe-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
