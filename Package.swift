@@ -13,6 +13,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C shims over system libraries (apt packages; see PLATFORM.md). CICU is a C target, not a
@@ -30,10 +33,18 @@ let package = Package(
             name: "Training",
             dependencies: ["Seq2SeqModel", "Tokenization", "Decoding", "Evaluation", "Recipes", "TensorKernels"],
             swiftSettings: optimizedInDebug),
+        // `nmt serve`: HTTP routes, the per-model request queue with cross-request batching, metrics, the page.
+        .target(
+            name: "Serving",
+            dependencies: [
+                "Decoding", "Seq2SeqModel", "Tokenization",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .executableTarget(
             name: "nmt",
             dependencies: [
-                "Tokenization", "Seq2SeqModel", "Training", "Decoding", "Evaluation", "Recipes", "TensorKernels",
+                "Tokenization", "Seq2SeqModel", "Training", "Decoding", "Evaluation", "Recipes", "TensorKernels", "Serving",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -59,5 +70,12 @@ let package = Package(
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Seq2SeqModel", "TensorKernels", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Decoding", "Evaluation", "Recipes", "Tokenization", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["nmt", "TestSupport"]),
+        .testTarget(
+            name: "ServingTests",
+            dependencies: [
+                "Serving", "Decoding", "Seq2SeqModel", "Tokenization", "TensorKernels", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
     ]
 )

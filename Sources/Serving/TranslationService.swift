@@ -1,0 +1,92 @@
+import Foundation
+import Decoding
+import NIOCore
+
+/// The models of one server, their workers and metrics: what the routes translate with.
+public final class TranslationService: Sendable {
+    let settings: ServerSettings
+    let metrics: ServerMetrics
+    /// In `--model` order.
+    let workers: [ModelWorker]
+    let models: [ModelDescription]
+    private let stopping = Flag()
+
+    /// What `/translator/models` and `/v1/models` say about a model.
+    struct ModelDescription: Sendable {
+        var name: String
+        var id: Int
+        var directory: String
+        var defaults: SearchOptions
+        var batchSize: Int
+        var hasAttention: Bool
+    }
+
+    /// Starts one worker per model; each takes its model's translator for itself.
+    public init(models: [ServedModel], settings: ServerSettings) {
+        self.settings = settings
+        let metrics = ServerMetrics(models: models.map(\.name))
+        self.metrics = metrics
+        self.models = models.map {
+            ModelDescription(name: $0.name, id: $0.id, directory: $0.directory, defaults: $0.translator.options,
+                             batchSize: $0.batchSize, hasAttention: $0.hasAttention)
+        }
+        workers = models.map {
+            ModelWorker(model: $0, queueLimit: settings.queueLimit, batchWait: settings.batchWait,
+                        observer: metrics.observer(model: $0.name))
+        }
+    }
+
+    /// The worker for a model name or OpenNMT-py id; nil picks the first model.
+    func worker(_ reference: String?) throws -> (ModelWorker, ModelDescription) {
+        guard let reference else { return (workers[0], models[0]) }
+        guard let index = models.firstIndex(where: { $0.name == reference || String($0.id) == reference }) else {
+            throw ServingError.unknownModel(name: reference, known: models.map { "\($0.name)` (id `\($0.id))" })
+        }
+        return (workers[index], models[index])
+    }
+
+    /// Whether every model's queue has room and the server is not shutting down.
+    var isReady: Bool { !stopping.value && workers.allSatisfy { $0.depth < settings.queueLimit } }
+
+    var isStopping: Bool { stopping.value }
+
+    /// Translates `lines` on `worker`, answering 504 after the deadline and dropping the request's queued
+    /// sentences when the client's connection closes first.
+    func translate(_ lines: [String], options: SearchOptions, on worker: ModelWorker, connection: (any Channel)?) async throws -> WorkerAnswer {
+        if stopping.value { throw ServingError.shuttingDown }
+        let job = TranslationJob(lines: lines, options: options)
+        let timeout = settings.timeout
+        let metrics = self.metrics
+        let timer = Task {
+            do { try await Task.sleep(for: timeout) } catch { return }
+            if worker.abandon(job, with: ServingError.deadlineExceeded(seconds: seconds(timeout))) {
+                metrics.abandoned(model: worker.name, reason: "deadline")
+            }
+        }
+        defer { timer.cancel() }
+        connection?.closeFuture.whenComplete { _ in
+            if worker.abandon(job, with: CancellationError()) { metrics.abandoned(model: worker.name, reason: "disconnect") }
+        }
+        return try await withTaskCancellationHandler {
+            try await worker.translate(job)
+        } onCancel: {
+            worker.abandon(job, with: CancellationError())
+        }
+    }
+
+    /// Refuses new requests and lets the workers finish what they hold; returns when they have.
+    public func shutdown() {
+        stopping.value = true
+        for worker in workers { worker.shutdown() }
+    }
+}
+
+/// A Bool behind a lock.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = false
+    var value: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
+    }
+}
