@@ -39,6 +39,7 @@ final class TranslationJob: @unchecked Sendable {
 struct WorkerObserver: Sendable {
     var queueDepth: @Sendable (Int) -> Void = { _ in }
     var round: @Sendable (_ sentences: Int, _ seconds: Double) -> Void = { _, _ in }
+    var abandoned: @Sendable (_ reason: String) -> Void = { _ in }
 }
 
 /// One model's worker (ARCHITECTURE.md, `Serving`): a thread of its own owns the model, its pipelines and
@@ -117,11 +118,10 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
     }
 
     /// Gives up on `job` with `error` unless it is already answered: its lines still queued leave the
-    /// queue, and lines already in a round are translated but not reported. Returns whether it gave up.
-    @discardableResult
-    func abandon(_ job: TranslationJob, with error: any Error) -> Bool {
+    /// queue, and lines already in a round are translated but not reported. `reason` names it in the metrics.
+    func abandon(_ job: TranslationJob, with error: any Error, reason: String) {
         condition.lock()
-        guard !job.finished else { condition.unlock(); return false }
+        guard !job.finished else { condition.unlock(); return }
         job.finished = true
         job.abandonment = error
         if let index = pending.firstIndex(where: { $0 === job }) {
@@ -132,8 +132,8 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
         let continuation = job.continuation
         job.continuation = nil
         condition.unlock()
+        observer.abandoned(reason)  // before the answer, so that a client that reads the metrics next sees it
         continuation?.resume(throwing: error)
-        return true
     }
 
     /// Refuses new work, finishes what is queued and waits for the thread to end.

@@ -8,7 +8,7 @@ import Prometheus
 /// - `nmt_queue_depth{model}`: sentences waiting for a round.
 /// - `nmt_batch_sentences{model}`: a histogram of the sentences per round (one search batch).
 /// - `nmt_batch_duration_seconds{model}`: a histogram of a round's compute time.
-/// - `nmt_abandoned_requests_total{model, reason}`: requests given up (`deadline`, `disconnect`).
+/// - `nmt_abandoned_requests_total{model, reason}`: requests given up (`deadline`, `disconnect`, `cancelled`).
 final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     static let latencyBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -56,7 +56,8 @@ final class ServerMetrics: Sendable {
 
     func observer(model: String) -> WorkerObserver {
         WorkerObserver(queueDepth: { [self] in queueDepth(model: model, $0) },
-                       round: { [self] in round(model: model, sentences: $0, seconds: $1) })
+                       round: { [self] in round(model: model, sentences: $0, seconds: $1) },
+                       abandoned: { [self] in abandoned(model: model, reason: $0) })
     }
 
     /// The exposition text.

@@ -1,5 +1,4 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 
 /// Everything a request can get wrong, or the server can refuse, with the HTTP status it answers.

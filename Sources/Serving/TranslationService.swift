@@ -10,6 +10,7 @@ public final class TranslationService: Sendable {
     let workers: [ModelWorker]
     let models: [ModelDescription]
     private let stopping = Flag()
+    private let connections = ConnectionWatch()
 
     /// What `/translator/models` and `/v1/models` say about a model.
     struct ModelDescription: Sendable {
@@ -54,23 +55,20 @@ public final class TranslationService: Sendable {
     /// sentences when the client's connection closes first.
     func translate(_ lines: [String], options: SearchOptions, on worker: ModelWorker, connection: (any Channel)?) async throws -> WorkerAnswer {
         if stopping.value { throw ServingError.shuttingDown }
+        if lines.isEmpty { return WorkerAnswer(translations: [], queueSeconds: 0, computeSeconds: 0) }
         let job = TranslationJob(lines: lines, options: options)
         let timeout = settings.timeout
-        let metrics = self.metrics
         let timer = Task {
             do { try await Task.sleep(for: timeout) } catch { return }
-            if worker.abandon(job, with: ServingError.deadlineExceeded(seconds: seconds(timeout))) {
-                metrics.abandoned(model: worker.name, reason: "deadline")
-            }
+            worker.abandon(job, with: ServingError.deadlineExceeded(seconds: seconds(timeout)), reason: "deadline")
         }
         defer { timer.cancel() }
-        connection?.closeFuture.whenComplete { _ in
-            if worker.abandon(job, with: CancellationError()) { metrics.abandoned(model: worker.name, reason: "disconnect") }
-        }
+        if let connection { connections.watch(connection, job: job, worker: worker) }
+        defer { if let connection { connections.forget(connection, job: job) } }
         return try await withTaskCancellationHandler {
             try await worker.translate(job)
         } onCancel: {
-            worker.abandon(job, with: CancellationError())
+            worker.abandon(job, with: CancellationError(), reason: "cancelled")
         }
     }
 
@@ -88,5 +86,34 @@ final class Flag: @unchecked Sendable {
     var value: Bool {
         get { lock.lock(); defer { lock.unlock() }; return stored }
         set { lock.lock(); stored = newValue; lock.unlock() }
+    }
+}
+
+/// The requests in flight on each client connection, so that a connection that closes gives up its
+/// requests' queued sentences. One close callback per connection, not per request: a keep-alive
+/// connection may carry any number of requests.
+final class ConnectionWatch: @unchecked Sendable {  // `inFlight` is guarded by `lock`
+    private let lock = NSLock()
+    private var inFlight: [ObjectIdentifier: [(job: TranslationJob, worker: ModelWorker)]] = [:]
+
+    func watch(_ channel: any Channel, job: TranslationJob, worker: ModelWorker) {
+        let key = ObjectIdentifier(channel)
+        lock.lock()
+        let first = inFlight[key] == nil
+        inFlight[key, default: []].append((job, worker))
+        lock.unlock()
+        guard first else { return }
+        channel.closeFuture.whenComplete { [self] _ in
+            lock.lock()
+            let gone = inFlight.removeValue(forKey: key) ?? []
+            lock.unlock()
+            for (job, worker) in gone { worker.abandon(job, with: CancellationError(), reason: "disconnect") }
+        }
+    }
+
+    func forget(_ channel: any Channel, job: TranslationJob) {
+        lock.lock()
+        inFlight[ObjectIdentifier(channel)]?.removeAll { $0.job === job }
+        lock.unlock()
     }
 }

@@ -55,8 +55,8 @@ struct Serve: AsyncParsableCommand {
             settings.maxBodyBytes = try positive(maxBodyBytes, "--max-body-bytes")
             settings.queueLimit = try positive(queueLimit, "--queue-limit")
             guard timeout.isFinite, timeout > 0 else { throw CLIError.message("--timeout must be a number of seconds > 0, not \(timeout)") }
-            guard batchWaitMs.isFinite, batchWaitMs >= 0, batchWaitMs <= 1000 else {
-                throw CLIError.message("--batch-wait-ms must be from 0 to 1000, not \(batchWaitMs)")
+            guard batchWaitMs.isFinite, batchWaitMs >= 0, batchWaitMs <= 10000 else {
+                throw CLIError.message("--batch-wait-ms must be from 0 to 10000, not \(batchWaitMs)")
             }
             settings.timeout = .milliseconds(Int64(timeout * 1000))
             settings.batchWait = .microseconds(Int64(batchWaitMs * 1000))

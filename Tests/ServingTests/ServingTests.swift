@@ -1,3 +1,0 @@
-import XCTest
-import HummingbirdTesting
-import AsyncHTTPClient
