@@ -16,6 +16,7 @@ public enum Server {
         logger.logLevel = .warning
         let app = Application(
             router: Routes.router(service: service, log: log),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ClientCloseHandler(watch: service.connections)])),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in listening(channel.localAddress?.port ?? settings.port) },
             logger: logger)

@@ -22,6 +22,8 @@ public enum ServingError: Error, CustomStringConvertible, Equatable, Sendable {
     case queueFull(model: String, retryAfter: Int)
     /// The request did not finish within `seconds`.
     case deadlineExceeded(seconds: Double)
+    /// The client closed its connection before the answer (logged as nginx's 499; nobody reads it).
+    case clientClosed
     /// The server is shutting down and takes no new work.
     case shuttingDown
     /// Search failed (a bug, not the client's fault).
@@ -47,6 +49,8 @@ public enum ServingError: Error, CustomStringConvertible, Equatable, Sendable {
             return "the queue of model `\(model)` is full; retry after \(retryAfter) s"
         case let .deadlineExceeded(seconds):
             return "the translation did not finish within the deadline of \(formatSeconds(seconds)) s"
+        case .clientClosed:
+            return "the client closed the connection before the answer"
         case .shuttingDown:
             return "the server is shutting down"
         case let .internalError(detail):
@@ -61,6 +65,7 @@ public enum ServingError: Error, CustomStringConvertible, Equatable, Sendable {
         case .queueFull, .shuttingDown: return .serviceUnavailable
         case .deadlineExceeded: return .gatewayTimeout
         case .internalError: return .internalServerError
+        case .clientClosed: return HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
         }
     }
 }

@@ -10,7 +10,7 @@ public final class TranslationService: Sendable {
     let workers: [ModelWorker]
     let models: [ModelDescription]
     private let stopping = Flag()
-    private let connections = ConnectionWatch()
+    let connections = ConnectionWatch()
 
     /// What `/translator/models` and `/v1/models` say about a model.
     struct ModelDescription: Sendable {
@@ -89,31 +89,51 @@ final class Flag: @unchecked Sendable {
     }
 }
 
-/// The requests in flight on each client connection, so that a connection that closes gives up its
-/// requests' queued sentences. One close callback per connection, not per request: a keep-alive
-/// connection may carry any number of requests.
+/// The requests in flight on each client connection, so that a client that goes away gives up its
+/// requests' queued sentences. `ClientCloseHandler`, in each connection's pipeline, says when.
 final class ConnectionWatch: @unchecked Sendable {  // `inFlight` is guarded by `lock`
     private let lock = NSLock()
     private var inFlight: [ObjectIdentifier: [(job: TranslationJob, worker: ModelWorker)]] = [:]
 
     func watch(_ channel: any Channel, job: TranslationJob, worker: ModelWorker) {
-        let key = ObjectIdentifier(channel)
         lock.lock()
-        let first = inFlight[key] == nil
-        inFlight[key, default: []].append((job, worker))
+        inFlight[ObjectIdentifier(channel), default: []].append((job, worker))
         lock.unlock()
-        guard first else { return }
-        channel.closeFuture.whenComplete { [self] _ in
-            lock.lock()
-            let gone = inFlight.removeValue(forKey: key) ?? []
-            lock.unlock()
-            for (job, worker) in gone { worker.abandon(job, with: CancellationError(), reason: "disconnect") }
-        }
     }
 
     func forget(_ channel: any Channel, job: TranslationJob) {
+        let key = ObjectIdentifier(channel)
         lock.lock()
-        inFlight[ObjectIdentifier(channel)]?.removeAll { $0.job === job }
+        inFlight[key]?.removeAll { $0.job === job }
+        if inFlight[key]?.isEmpty == true { inFlight[key] = nil }
         lock.unlock()
+    }
+
+    /// The client closed `channel` (or its sending side): its requests' queued sentences leave the queues.
+    func closed(_ channel: any Channel) {
+        lock.lock()
+        let gone = inFlight.removeValue(forKey: ObjectIdentifier(channel)) ?? []
+        lock.unlock()
+        for (job, worker) in gone { worker.abandon(job, with: ServingError.clientClosed, reason: "disconnect") }
+    }
+}
+
+/// Tells `ConnectionWatch` when a client closes its connection. The server allows half-closed connections,
+/// so the connection stays open (and its close future pending) after the client's FIN; like nginx, a
+/// client that stops sending before its answer counts as gone.
+final class ClientCloseHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = Any  // parts pass through untouched
+    let watch: ConnectionWatch
+
+    init(watch: ConnectionWatch) { self.watch = watch }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed { watch.closed(context.channel) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        watch.closed(context.channel)
+        context.fireChannelInactive()
     }
 }

@@ -71,6 +71,7 @@ final class LiveServerTests: XCTestCase {
         XCTAssertTrue(metrics.contains(#"nmt_queue_depth{model="tiny"} 0.0"#), metrics)
         XCTAssertTrue(metrics.contains(#"nmt_sentences_total{model="tiny"} 0"#), "the dropped sentence was never translated")
         XCTAssertEqual(server.terminate(), 0)
+        XCTAssertTrue(server.stderr.contains("127.0.0.1 POST /v1/translate 499 "), "the request is logged as given up by its client:\n\(server.stderr)")
     }
 
     func testBadModelDirectoryIsOneClearError() throws {
