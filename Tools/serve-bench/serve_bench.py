@@ -39,6 +39,17 @@ def start_server(nmt, model, port, extra):
     raise SystemExit(f"nmt serve did not start: exit {server.wait()}")
 
 
+def batch_totals(port):
+    """(rounds, sentences) so far, from nmt_batch_sentences in /metrics."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/metrics")
+    text = connection.getresponse().read().decode()
+    connection.close()
+    count = re.search(r'nmt_batch_sentences_count\{model="bench"\} (\S+)', text)
+    total = re.search(r'nmt_batch_sentences_sum\{model="bench"\} (\S+)', text)
+    return float(count.group(1)), float(total.group(1))
+
+
 def run_level(port, route, sentences, clients, max_seconds):
     latencies, failures = [], []
     lock = threading.Lock()
@@ -97,10 +108,13 @@ def main():
     try:
         run_level(port, args.route, sentences[: args.warmup], 1, args.max_seconds)
         for clients in [int(c) for c in args.clients.split(",")]:
+            rounds, total = batch_totals(port)
             rate, p50, p99, done, failures = run_level(port, args.route, sentences, clients, args.max_seconds)
+            rounds_after, total_after = batch_totals(port)
+            batch = (total_after - total) / max(rounds_after - rounds, 1)
             rows.append((clients, rate, p50, p99, done, failures))
-            print(f"{clients:3d} clients: {rate:7.1f} sentences/s, p50 {p50 * 1000:6.1f} ms, p99 {p99 * 1000:6.1f} ms "
-                  f"({done} answers, {len(failures)} failures {sorted(set(failures))})", flush=True)
+            print(f"{clients:3d} clients: {rate:7.1f} sentences/s, p50 {p50 * 1000:6.1f} ms, p99 {p99 * 1000:6.1f} ms, "
+                  f"{batch:.1f} sentences per round ({done} answers, {len(failures)} failures {sorted(set(failures))})", flush=True)
     finally:
         server.terminate()
         status = server.wait(timeout=60)
