@@ -75,14 +75,14 @@ final class LiveServerTests: XCTestCase {
     }
 
     func testBadModelDirectoryIsOneClearError() throws {
-        let missing = try CommandLineTool.run(["serve", "--model", "x=/nonexistent/model"])
+        let missing = try CLIRunner.run(["serve", "--model", "x=/nonexistent/model"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("no model directory at /nonexistent/model"), missing.stderr)
         let model = try TinyModel.shared()
-        let twice = try CommandLineTool.run(["serve", "--model", "a=\(model)", "--model", "a=\(model)"])
+        let twice = try CLIRunner.run(["serve", "--model", "a=\(model)", "--model", "a=\(model)"])
         XCTAssertEqual(twice.status, 1)
         XCTAssertTrue(twice.stderr.contains("the name `a` is given twice"), twice.stderr)
-        let port = try CommandLineTool.run(["serve", "--model", "a=\(model)", "--port", "70000"])
+        let port = try CLIRunner.run(["serve", "--model", "a=\(model)", "--port", "70000"])
         XCTAssertEqual(port.status, 1)
         XCTAssertTrue(port.stderr.contains("--port must be from 0 to 65535"), port.stderr)
     }

@@ -15,7 +15,7 @@ final class PageBrowserTests: XCTestCase {
         let model = try TinyModel.shared()
         let sentence = "a b c d e"
         // The page asks for the 3 best with the model's beam (3), as `--n-best 3` does.
-        let nBest = try CommandLineTool.run(["translate", "--model", model, "--n-best", "3"], stdin: sentence + "\n")
+        let nBest = try CLIRunner.run(["translate", "--model", model, "--n-best", "3"], stdin: sentence + "\n")
         XCTAssertEqual(nBest.status, 0, nBest.stderr)
         let expected = nBest.stdout.split(separator: "\n").map { $0.components(separatedBy: " ||| ")[1] }
         XCTAssertEqual(expected.count, 3)
@@ -45,8 +45,8 @@ final class PageBrowserTests: XCTestCase {
         let folder = try temporaryFolder("chromium-output")
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("dom"), errors = folder.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

@@ -238,6 +238,32 @@ final class RouteTests: XCTestCase {
         }
     }
 
+    /// Shutting down finishes what is queued: a request waiting for its round (which would wait 10 s to
+    /// fill) is translated at once, and answered.
+    func testShutdownFinishesQueuedWork() async throws {
+        var settings = ServerSettings()
+        settings.batchWait = .seconds(10)
+        let service = try ServingFixtures.service(settings)
+        let expected = try ServingFixtures.translator().translate(["a b c"], batchSize: 1)[0].text
+        try await ServingFixtures.withRoutes(service) { client in
+            async let answer = client.post("/v1/translate", #"{"q": ["a b c"]}"#)
+            var queued = false
+            for _ in 0..<500 where !queued {  // until the sentence is in the queue; at most 5 s
+                queued = try await client.get("/metrics").text.contains(#"nmt_queue_depth{model="toy"} 1.0"#)
+                if !queued { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            XCTAssertTrue(queued)
+            let stopped = Thread { service.shutdown() }
+            stopped.start()
+            let response = try await answer
+            XCTAssertEqual(response.status, .ok, response.text)
+            let items = (try response.json() as? [String: Any])?["translations"] as? [[String: Any]]
+            XCTAssertEqual(items?.first?["text"] as? String, expected)
+            let timing = (try response.json() as? [String: Any])?["timing"] as? [String: Double]
+            XCTAssertLessThan(timing?["queue_ms"] ?? .infinity, 9000, "the round started at the shutdown, not at the end of its 10 s window")
+        }
+    }
+
     func testPageIsSelfContainedHTML() async throws {
         try await ServingFixtures.withRoutes(try ServingFixtures.service()) { client in
             let page = try await client.get("/")

@@ -4,45 +4,14 @@ import AsyncHTTPClient
 import NIOCore
 import TestSupport
 
-/// The built `nmt` binary (beside the test bundle), run to completion.
-enum CommandLineTool {
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("nmt")
-    }
-
-    struct Output { var status: Int32; var stdout: String; var stderr: String }
-
-    static func run(_ arguments: [String], stdin: String = "") throws -> Output {
-        let folder = try temporaryFolder("serve-cli")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("stdin"), output = folder.appendingPathComponent("stdout")
-        let errors = folder.appendingPathComponent("stderr")
-        try stdin.write(to: input, atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = RepositoryPaths.root
-        process.environment = ProcessInfo.processInfo.environment.merging(["OMP_NUM_THREADS": "1"]) { old, _ in old }
-        process.standardInput = try FileHandle(forReadingFrom: input)
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: try String(contentsOf: output, encoding: .utf8),
-                      stderr: try String(contentsOf: errors, encoding: .utf8))
-    }
-}
-
 /// A model trained here, once per test run: the reverse task of recipes/tiny.yaml, 300 steps (a few seconds).
 enum TinyModel {
     private static let trained: Result<String, any Error> = Result {
         let folder = try temporaryFolder("serve-model")
         let vocab = folder.appendingPathComponent("vocab").path, model = folder.appendingPathComponent("tiny").path
-        let built = try CommandLineTool.run(["build-vocab", "recipes/tiny.yaml", "--set", "vocab.directory=\(vocab)"])
+        let built = try CLIRunner.run(["build-vocab", "recipes/tiny.yaml", "--set", "vocab.directory=\(vocab)"])
         guard built.status == 0 else { throw CLIFailure(output: built) }
-        let trained = try CommandLineTool.run(["train", "recipes/tiny.yaml", "--output", model, "--set", "vocab.directory=\(vocab)",
+        let trained = try CLIRunner.run(["train", "recipes/tiny.yaml", "--output", model, "--set", "vocab.directory=\(vocab)",
                                                "--set", "train.max_steps=300", "--set", "train.validate_every=300"])
         guard trained.status == 0 else { throw CLIFailure(output: trained) }
         return model
@@ -52,13 +21,13 @@ enum TinyModel {
 
     /// `nmt translate --model MODEL` on `lines` (standard input to standard output).
     static func translate(_ lines: [String], model: String) throws -> [String] {
-        let run = try CommandLineTool.run(["translate", "--model", model], stdin: lines.joined(separator: "\n") + "\n")
+        let run = try CLIRunner.run(["translate", "--model", model], stdin: lines.joined(separator: "\n") + "\n")
         guard run.status == 0 else { throw CLIFailure(output: run) }
         return run.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     struct CLIFailure: Error, CustomStringConvertible {
-        var output: CommandLineTool.Output
+        var output: CLIRunner.Output
         var description: String { "nmt exited with \(output.status): \(output.stderr)" }
     }
 }
@@ -73,8 +42,8 @@ final class ServeProcess: @unchecked Sendable {
     init(model: String, extra: [String] = []) throws {
         folder = try temporaryFolder("serve-process")
         errors = folder.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
-        process.executableURL = CommandLineTool.binary
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.executableURL = CLIRunner.binary
         process.arguments = ["serve", "--model", "tiny=\(model)", "--port", "0"] + extra
         process.currentDirectoryURL = RepositoryPaths.root
         process.environment = ProcessInfo.processInfo.environment.merging(["OMP_NUM_THREADS": "1"]) { old, _ in old }
@@ -124,10 +93,4 @@ final class ServeProcess: @unchecked Sendable {
         let response = try await client.execute(HTTPClientRequest(url: url + path), timeout: .seconds(60))
         return String(buffer: try await response.body.collect(upTo: 1 << 20))
     }
-}
-
-func temporaryFolder(_ name: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UInt32.random(in: 0...UInt32.max))")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }

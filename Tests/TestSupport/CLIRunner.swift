@@ -1,22 +1,28 @@
 import Foundation
 import XCTest
-import TestSupport
 
-/// Runs the built `nmt` binary (it sits beside the test bundle) and captures what it prints.
-struct CLIRunner {
-    static var binary: URL {
+/// Runs the built `nmt` binary (it sits beside the test bundle of any test target that depends on `nmt`)
+/// and captures what it prints.
+public struct CLIRunner {
+    public static var binary: URL {
         let bundleFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         return bundleFolder.appendingPathComponent("nmt")
     }
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
     @discardableResult
-    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL = RepositoryPaths.root) throws -> Output {
+    public static func run(_ arguments: [String], stdin: String? = nil, in directory: URL = RepositoryPaths.root) throws -> Output {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -44,7 +50,8 @@ struct CLIRunner {
     }
 }
 
-func temporaryFolder(_ name: String) throws -> URL {
+/// A new empty folder under the system's temporary directory; the caller removes it.
+public func temporaryFolder(_ name: String) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UInt32.random(in: 0...UInt32.max))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
