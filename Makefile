@@ -8,6 +8,8 @@ SYSTEM_PACKAGES := pkg-config libicu-dev libdnnl-dev libopenmpi-dev openmpi-bin 
 PYTHON_PACKAGES := safetensors numpy
 # The fuzz harnesses link libFuzzer (shipped with the Swift toolchain), which needs the C++ library.
 FUZZ_PACKAGES := libstdc++-12-dev
+# Only for `make test`: the browser test of `nmt serve`'s page drives headless Chromium (it skips without it).
+TEST_PACKAGES := chromium
 SWIFT_TEST_FLAGS := -c release --disable-swift-testing
 # One GEMM thread in tests: the models there are tiny, and results stay reproducible run to run.
 TEST_ENV := OMP_NUM_THREADS=1
@@ -16,7 +18,7 @@ NMT := .build/release/nmt
 .PHONY: deps build test demo clean fuzz-smoke
 
 deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES) $(EXTRA_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(SYSTEM_PACKAGES) $(EXTRA_PACKAGES) $(if $(filter test,$(MAKECMDGOALS)),$(TEST_PACKAGES)); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

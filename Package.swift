@@ -13,6 +13,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C shims over system libraries (apt packages; see PLATFORM.md). CICU is a C target, not a
@@ -36,10 +41,20 @@ let package = Package(
             dependencies: ["Seq2SeqModel", "Tokenization", "Decoding", "Evaluation", "Recipes", "TensorKernels"],
             swiftSettings: optimizedInDebug),
         .target(name: "MessagePassing", dependencies: ["CMPI", "Training", "TensorKernels"]),
+        // `nmt serve`: HTTP routes, the per-model request queue with cross-request batching, metrics, the page.
+        .target(
+            name: "Serving",
+            dependencies: [
+                "Decoding", "Seq2SeqModel", "Tokenization",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "nmt",
             dependencies: [
-                "MessagePassing",
+                "MessagePassing", "Serving",
                 "Tokenization", "Seq2SeqModel", "Training", "Decoding", "Evaluation", "Recipes", "TensorKernels", "DurableFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -67,6 +82,14 @@ let package = Package(
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Seq2SeqModel", "TensorKernels", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Decoding", "Evaluation", "Recipes", "Tokenization", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["nmt", "TensorKernels", "TestSupport"]),
+        .testTarget(
+            name: "ServingTests",
+            dependencies: [
+                "nmt", "Serving", "Decoding", "Seq2SeqModel", "Tokenization", "TensorKernels", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
     ]
 )
 

@@ -32,6 +32,14 @@ public final class Translator {
         self.options = options; self.replaceUnknown = replaceUnknown; self.maxSourceTokens = maxSourceTokens
     }
 
+    /// The same model, pipelines and vocabularies with other search options (validated as `init` does).
+    /// It shares this translator's pipelines, so both must stay on one thread.
+    public func with(options: SearchOptions) throws -> Translator {
+        try Translator(model: model, source: source, target: target, sourceVocabulary: sourceVocabulary,
+                       targetVocabulary: targetVocabulary, options: options, replaceUnknown: replaceUnknown,
+                       maxSourceTokens: maxSourceTokens)
+    }
+
     /// Translates `lines` in batches of `batchSize` sentences of similar length; output order = input order.
     /// `progress` gets the count of lines done after each batch; an error it throws ends the translation.
     public func translate(_ lines: [String], batchSize: Int, progress: ((Int) throws -> Void)? = nil) throws -> [Translation] {

@@ -1,26 +1,32 @@
 import Foundation
 import XCTest
-import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs the built `nmt` binary (it sits beside the test bundle) and captures what it prints.
-struct CLIRunner {
-    static var binary: URL {
+/// Runs the built `nmt` binary (it sits beside the test bundle of any test target that depends on `nmt`)
+/// and captures what it prints.
+public struct CLIRunner {
+    public static var binary: URL {
         let bundleFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         return bundleFolder.appendingPathComponent("nmt")
     }
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
     /// Runs `nmt` to the end with all of `stdin` written (and closed) first.
     @discardableResult
-    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL = RepositoryPaths.root) throws -> Output {
+    public static func run(_ arguments: [String], stdin: String? = nil, in directory: URL = RepositoryPaths.root) throws -> Output {
         let child = try RunningNMT(arguments, in: directory, stdoutToFile: true)
         if let stdin { try child.write(stdin) }
         try child.closeInput()
@@ -31,8 +37,8 @@ struct CLIRunner {
 /// A running `nmt` process that a test talks to while it runs: write to its stdin, read its stdout a line
 /// at a time with a deadline, watch its stderr, send it a signal. Every wait is bounded, so a test can fail
 /// but never hang; a child still running when the test gives up is killed.
-final class RunningNMT {
-    let process = Process()
+public final class RunningNMT {
+    public let process = Process()
     private let input = Pipe()
     private let output = Pipe()
     private let folder: URL
@@ -41,7 +47,7 @@ final class RunningNMT {
     private var pending = [UInt8]()  // stdout bytes read but not yet returned as a line
 
     /// - Parameter stdoutToFile: stdout goes to a file (read at the end) instead of a pipe read with `readLine`.
-    init(_ arguments: [String], in directory: URL = RepositoryPaths.root, stdoutToFile: Bool = false,
+    public init(_ arguments: [String], in directory: URL = RepositoryPaths.root, stdoutToFile: Bool = false,
          environment extra: [String: String] = [:]) throws {
         process.executableURL = CLIRunner.binary
         process.arguments = arguments
@@ -73,15 +79,15 @@ final class RunningNMT {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.processIdentifier }
 
-    func write(_ text: String) throws { try input.fileHandleForWriting.write(contentsOf: Data(text.utf8)) }
+    public func write(_ text: String) throws { try input.fileHandleForWriting.write(contentsOf: Data(text.utf8)) }
 
-    func closeInput() throws { try input.fileHandleForWriting.close() }
+    public func closeInput() throws { try input.fileHandleForWriting.close() }
 
     /// The next line of stdout (without its newline), or nil if none arrives within `timeout` seconds or
     /// stdout ends first.
-    func readLine(timeout: TimeInterval) -> String? {
+    public func readLine(timeout: TimeInterval) -> String? {
         let fd = output.fileHandleForReading.fileDescriptor
         let deadline = Date().addingTimeInterval(timeout)
         while true {
@@ -104,10 +110,10 @@ final class RunningNMT {
     }
 
     /// What the child has written to stderr so far.
-    var stderr: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
+    public var stderr: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
 
     /// Waits until `condition` holds; false if it does not within `timeout` seconds or the child ends first.
-    func wait(until condition: () -> Bool, timeout: TimeInterval) -> Bool {
+    public func wait(until condition: () -> Bool, timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if condition() { return true }
@@ -117,10 +123,10 @@ final class RunningNMT {
         return false
     }
 
-    func send(_ signal: Int32) { kill(pid, signal) }
+    public func send(_ signal: Int32) { kill(pid, signal) }
 
     /// Waits for the child to exit, at most `timeout` seconds, then kills it; returns what it printed.
-    func finish(timeout: TimeInterval = 600) throws -> CLIRunner.Output {
+    public func finish(timeout: TimeInterval = 600) throws -> CLIRunner.Output {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(5_000) }
         if process.isRunning {
@@ -139,7 +145,7 @@ final class RunningNMT {
     }
 }
 
-func temporaryFolder(_ name: String) throws -> URL {
+public func temporaryFolder(_ name: String) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UInt32.random(in: 0...UInt32.max))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url

@@ -1,0 +1,253 @@
+import Foundation
+import Decoding
+
+/// What a finished request gets back from its model's worker.
+struct WorkerAnswer: Sendable {
+    /// [N] translations, in the order of the request's lines.
+    var translations: [Translator.Translation]
+    /// From the request's arrival in the queue to the start of the round that took its first line.
+    var queueSeconds: Double
+    /// Seconds of the rounds that translated its lines.
+    var computeSeconds: Double
+}
+
+/// One request's sentences in a worker's queue. Its mutable state is guarded by the worker's lock.
+final class TranslationJob: @unchecked Sendable {
+    let lines: [String]
+    let options: SearchOptions
+    let arrival = ContinuousClock.now
+    /// The first line that no round has taken yet.
+    var next = 0
+    var results: [Translator.Translation?]
+    var translated = 0
+    var queueSeconds: Double?
+    var computeSeconds = 0.0
+    /// Set once the request has its answer (or its error); later results are dropped.
+    var finished = false
+    var continuation: CheckedContinuation<WorkerAnswer, any Error>?
+    /// Why the job was given up, when it was.
+    var abandonment: (any Error)?
+
+    init(lines: [String], options: SearchOptions) {
+        self.lines = lines
+        self.options = options
+        results = Array(repeating: nil, count: lines.count)
+    }
+}
+
+/// Counters a worker updates (Prometheus, `ServerMetrics`).
+struct WorkerObserver: Sendable {
+    var queueDepth: @Sendable (Int) -> Void = { _ in }
+    var round: @Sendable (_ sentences: Int, _ seconds: Double) -> Void = { _, _ in }
+    var abandoned: @Sendable (_ reason: String) -> Void = { _ in }
+}
+
+/// One model's worker (ARCHITECTURE.md, `Serving`): a thread of its own owns the model, its pipelines and
+/// the GEMM threads, and translates what the requests queue. Each round takes up to `batchSize` sentences
+/// from the front of the queue, across requests that share search options, after waiting up to
+/// `batchWait` for the round to fill; `Translator.translate` sorts them into batches by length and gives
+/// them back in order, and every request is answered in the order of its lines.
+///
+/// The queue is bounded in sentences: a request that does not fit is refused (`ServingError.queueFull`).
+/// A request abandoned before a round takes its lines (deadline, client gone) leaves the queue.
+final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `condition`
+    let name: String
+    let batchSize: Int
+    let queueLimit: Int
+    let batchWait: Duration
+    let defaults: SearchOptions
+    let hasAttention: Bool
+    private let observer: WorkerObserver
+    private let condition = NSCondition()
+    private var pending: [TranslationJob] = []
+    private var queued = 0
+    private var stopping = false
+    private let exited = DispatchSemaphore(value: 0)
+    /// Touched by the worker thread only: the model's translator, and variants for other search options.
+    private let translator: Translator
+    private var variants: [(options: SearchOptions, translator: Translator)] = []
+
+    init(model: ServedModel, queueLimit: Int, batchWait: Duration, observer: WorkerObserver) {
+        name = model.name
+        batchSize = max(model.batchSize, 1)
+        self.queueLimit = queueLimit
+        self.batchWait = batchWait
+        defaults = model.translator.options
+        hasAttention = model.hasAttention
+        translator = model.translator
+        self.observer = observer
+        let thread = Thread { [self] in run() }
+        thread.name = "nmt-serve-\(model.name)"
+        thread.stackSize = 16 << 20
+        thread.start()
+    }
+
+    /// Sentences waiting for a round.
+    var depth: Int {
+        condition.lock(); defer { condition.unlock() }
+        return queued
+    }
+
+    /// Queues `job` and waits for its translations. Throws `ServingError.queueFull` or `.shuttingDown`
+    /// at once when the job cannot be queued, or the error it was abandoned with.
+    func translate(_ job: TranslationJob) async throws -> WorkerAnswer {
+        try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            if job.finished {  // abandoned before it was queued
+                condition.unlock()
+                continuation.resume(throwing: job.abandonment ?? CancellationError())
+                return
+            }
+            if stopping {
+                condition.unlock()
+                continuation.resume(throwing: ServingError.shuttingDown)
+                return
+            }
+            if queued + job.lines.count > queueLimit {
+                condition.unlock()
+                continuation.resume(throwing: ServingError.queueFull(model: name, retryAfter: 1))
+                return
+            }
+            job.continuation = continuation
+            pending.append(job)
+            queued += job.lines.count
+            observer.queueDepth(queued)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// Gives up on `job` with `error` unless it is already answered: its lines still queued leave the
+    /// queue, and lines already in a round are translated but not reported. `reason` names it in the metrics.
+    func abandon(_ job: TranslationJob, with error: any Error, reason: String) {
+        condition.lock()
+        guard !job.finished else { condition.unlock(); return }
+        job.finished = true
+        job.abandonment = error
+        if let index = pending.firstIndex(where: { $0 === job }) {
+            pending.remove(at: index)
+            queued -= job.lines.count - job.next
+            observer.queueDepth(queued)
+        }
+        let continuation = job.continuation
+        job.continuation = nil
+        condition.unlock()
+        observer.abandoned(reason)  // before the answer, so that a client that reads the metrics next sees it
+        continuation?.resume(throwing: error)
+    }
+
+    /// Refuses new work, finishes what is queued and waits for the thread to end.
+    func shutdown() {
+        condition.lock()
+        let first = !stopping
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+        if first { exited.wait() }
+    }
+
+    // MARK: The worker thread
+
+    private func run() {
+        while let round = nextRound() {
+            translate(round)
+        }
+        exited.signal()
+    }
+
+    /// A slice of one job's lines taken by a round.
+    private struct Slice {
+        var job: TranslationJob
+        var range: Range<Int>
+    }
+
+    /// Waits for work, lets the round fill for up to `batchWait`, and takes it; nil once stopping and empty.
+    private func nextRound() -> [Slice]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while pending.isEmpty && !stopping { condition.wait() }
+        if pending.isEmpty { return nil }
+        let windowEnd = Date().addingTimeInterval(seconds(batchWait))
+        while queued < batchSize && !stopping && Date() < windowEnd {
+            _ = condition.wait(until: windowEnd)
+            if pending.isEmpty { break }
+        }
+        guard let options = pending.first?.options else { return [] }
+        var room = batchSize
+        var slices: [Slice] = []
+        var kept: [TranslationJob] = []
+        for job in pending {
+            guard room > 0, job.options == options else { kept.append(job); continue }
+            let end = min(job.lines.count, job.next + room)
+            slices.append(Slice(job: job, range: job.next..<end))
+            room -= end - job.next
+            queued -= end - job.next
+            job.next = end
+            if end < job.lines.count { kept.append(job) }
+        }
+        pending = kept
+        observer.queueDepth(queued)
+        return slices
+    }
+
+    private func translate(_ round: [Slice]) {
+        guard let options = round.first?.job.options else { return }
+        let started = ContinuousClock.now
+        let lines = round.flatMap { $0.job.lines[$0.range] }
+        let outcome = Swift.Result { try translator(for: options).translate(lines, batchSize: batchSize) }
+        let elapsed = seconds(ContinuousClock.now - started)
+        observer.round(lines.count, elapsed)
+        var answers: [(CheckedContinuation<WorkerAnswer, any Error>, Swift.Result<WorkerAnswer, any Error>)] = []
+        condition.lock()
+        var offset = 0
+        for slice in round {
+            let job = slice.job
+            let count = slice.range.count
+            defer { offset += count }
+            guard !job.finished else { continue }
+            if job.queueSeconds == nil { job.queueSeconds = seconds(started - job.arrival) }
+            job.computeSeconds += elapsed
+            switch outcome {
+            case let .success(translations):
+                for (k, index) in slice.range.enumerated() { job.results[index] = translations[offset + k] }
+                job.translated += count
+                guard job.translated == job.lines.count else { continue }
+                let answer = WorkerAnswer(translations: job.results.map { $0! }, queueSeconds: job.queueSeconds ?? 0,
+                                          computeSeconds: job.computeSeconds)
+                finish(job, with: .success(answer), into: &answers)
+            case let .failure(error):
+                finish(job, with: .failure(ServingError.internalError(detail: "\(error)")), into: &answers)
+            }
+        }
+        condition.unlock()
+        for (continuation, result) in answers { continuation.resume(with: result) }
+    }
+
+    /// Marks `job` answered (under the lock); the caller resumes its continuation after unlocking.
+    private func finish(_ job: TranslationJob, with result: Swift.Result<WorkerAnswer, any Error>,
+                        into answers: inout [(CheckedContinuation<WorkerAnswer, any Error>, Swift.Result<WorkerAnswer, any Error>)]) {
+        job.finished = true
+        if let index = pending.firstIndex(where: { $0 === job }) {  // a failed job may still have lines queued
+            pending.remove(at: index)
+            queued -= job.lines.count - job.next
+        }
+        if let continuation = job.continuation { answers.append((continuation, result)) }
+        job.continuation = nil
+    }
+
+    /// The translator for `options`: the model's own for its defaults, else a cached variant.
+    private func translator(for options: SearchOptions) throws -> Translator {
+        if options == translator.options { return translator }
+        if let hit = variants.first(where: { $0.options == options }) { return hit.translator }
+        let made = try translator.with(options: options)
+        variants.append((options, made))
+        if variants.count > 8 { variants.removeFirst() }
+        return made
+    }
+}
+
+/// A duration in seconds.
+func seconds(_ duration: Duration) -> Double {
+    let parts = duration.components
+    return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+}
