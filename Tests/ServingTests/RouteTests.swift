@@ -107,7 +107,7 @@ final class RouteTests: XCTestCase {
             try await expect("/translator/translate", #"{"src": "a"}"#, "invalid JSON: the body should be an array")
             try await expect("/v1/translate", #"{"q": [1]}"#, "`q[0]` should be a string")
             try await expect("/v1/translate", #"{"beam": 2}"#, "the field `q` is missing")
-            try await expect("/v1/translate", #"{"q": ["a"], "beam": 0}"#, "invalid `beam`: `0` is not an integer ≥ 1")
+            try await expect("/v1/translate", #"{"q": ["a"], "beam": 0}"#, "invalid `beam`: `0` is not an integer from 1 to \(SearchBounds.maxBeam)")
             try await expect("/v1/translate", #"{"q": ["a"], "beam": 2, "n_best": 3}"#, "invalid `n_best`")
             try await expect("/v1/translate", #"{"q": ["a"], "beam": 65}"#, "limit of 64")
             try await expect("/v1/translate", #"{"q": ["a"], "alignment": "yes"}"#, "`alignment` should be true or false")
