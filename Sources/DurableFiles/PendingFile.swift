@@ -40,18 +40,25 @@ public final class PendingFile {
 
     /// Appends `bytes`; on failure the temporary file is removed and the destination is untouched.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress else { return }
+        if let reason = Self.writeAll(fd, bytes) {
+            abandon()
+            throw FileWriteError.writeFailed(path: destination, reason: reason)
+        }
+    }
+
+    /// Writes every byte to `fd`, retrying after EINTR and short writes; returns the error's text, or nil.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let base = bytes.baseAddress else { return nil }
         var offset = 0
         while offset < bytes.count {
             let n = Glibc.write(fd, base + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                let reason = Self.errorText()
-                abandon()
-                throw FileWriteError.writeFailed(path: destination, reason: reason)
+                return errorText()
             }
             offset += n
         }
+        return nil
     }
 
     public func write(_ bytes: [UInt8]) throws {

@@ -39,10 +39,11 @@ public final class MPICommunicator: Communicator {
     }
 
     public func broadcast(_ bytes: inout [UInt8], from root: Int) throws {
-        var length = [Double(bytes.count)]
-        if rank != root { length = [0] }
-        try sum(&length)  // only the root's length is non-zero
-        if rank != root { bytes = [UInt8](repeating: 0, count: Int(length[0])) }
+        var length = Int64(bytes.count)
+        try withUnsafeMutableBytes(of: &length) {
+            try Self.check(cmpi_broadcast($0.baseAddress, 8, Int32(root)), "sending the training state's size")
+        }
+        if rank != root { bytes = [UInt8](repeating: 0, count: Int(length)) }
         let n = Int64(bytes.count)
         try bytes.withUnsafeMutableBytes { try Self.check(cmpi_broadcast($0.baseAddress, n, Int32(root)), "sending the training state") }
     }

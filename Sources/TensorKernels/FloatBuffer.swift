@@ -50,9 +50,7 @@ public final class FloatBuffer: @unchecked Sendable {
 
     /// Whether no value is NaN or infinite.
     public var allFinite: Bool {
-        var bad = false
-        for i in 0..<count where !pointer[i].isFinite { bad = true; break }
-        return !bad
+        UnsafeBufferPointer(start: pointer, count: count).allSatisfy(\.isFinite)
     }
 
     /// A pointer to row `row` of a row-major view with `columns` columns.

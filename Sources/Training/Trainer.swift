@@ -49,15 +49,17 @@ public final class Trainer {
     /// reads the file and the others receive it. Returns a warning when the effective batch changed.
     @discardableResult
     public func resume() throws -> String? {
-        var bytes: [UInt8] = []
-        if isWriter {
-            guard FileManager.default.fileExists(atPath: directory.trainingState) else {
-                throw TrainingError.nothingToResume(directory: directory.path)
-            }
-            bytes = try [UInt8](Foundation.Data(contentsOf: URL(fileURLWithPath: directory.trainingState)))
+        if isWriter, !FileManager.default.fileExists(atPath: directory.trainingState) {
+            throw TrainingError.nothingToResume(directory: directory.path)
         }
-        try communicator.broadcast(&bytes, from: 0)
-        let file = try SafeTensors.parse(Foundation.Data(bytes), path: directory.trainingState)
+        let file: SafeTensors
+        if communicator.size == 1 {
+            file = try SafeTensors.read(path: directory.trainingState)
+        } else {
+            var bytes = isWriter ? try [UInt8](Foundation.Data(contentsOf: URL(fileURLWithPath: directory.trainingState))) : []
+            try communicator.broadcast(&bytes, from: 0)
+            file = try SafeTensors.parse(Foundation.Data(bytes), path: directory.trainingState)
+        }
         let before = (processes: state.processes, accumulate: state.accumulate)
         try state.restore(from: file, adam: adam, weights: model.parameters.values, path: directory.trainingState)
         let warning = state.processes * state.accumulate == before.processes * before.accumulate ? nil

@@ -92,7 +92,7 @@ public struct TrainingState: Sendable, Equatable {
         restored.elapsedSeconds = max(0, try number("elapsed_seconds") ?? 0)
         restored.bestMetric = try number("best_metric")
         for (name, tensor) in [("adam.m", m), ("adam.v", v), ("weights", w)] {
-            guard tensor.floats.allSatisfy(\.isFinite) else {
+            guard tensor.bytes.withUnsafeBytes({ $0.bindMemory(to: Float.self).allSatisfy(\.isFinite) }) else {  // no copy
                 throw TrainingError.resumeMismatch(path: path, reason: "its \(name) holds NaN or infinite values")
             }
         }

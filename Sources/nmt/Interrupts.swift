@@ -23,15 +23,11 @@ enum Interrupts {
 
     /// Call first thing in `main`, before any other thread starts (threads inherit the blocked set).
     static func install() {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signal in signals { sigaddset(&set, signal) }
+        var set = signalSet()
         pthread_sigmask(SIG_BLOCK, &set, nil)
         var thread = pthread_t()
         pthread_create(&thread, nil, { _ in
-            var set = sigset_t()
-            sigemptyset(&set)
-            for signal in Interrupts.signals { sigaddset(&set, signal) }
+            var set = Interrupts.signalSet()
             while true {
                 var signal: Int32 = 0
                 guard sigwait(&set, &signal) == 0 else { continue }
@@ -39,6 +35,13 @@ enum Interrupts {
             }
         }, nil)
         pthread_detach(thread)
+    }
+
+    private static func signalSet() -> sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in signals { sigaddset(&set, signal) }
+        return set
     }
 
     private static func received(_ signal: Int32) {

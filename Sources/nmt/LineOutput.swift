@@ -41,14 +41,8 @@ enum StandardOutput {
         if StandardStreams.outputWasClosed {
             throw FileWriteError.writeFailed(path: "standard output", reason: "it is closed; redirect it to a file or use --output")
         }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileWriteError.writeFailed(path: "standard output", reason: String(cString: strerror(errno)))
-            }
-            offset += n
+        if let reason = bytes.withUnsafeBytes({ PendingFile.writeAll(1, $0) }) {
+            throw FileWriteError.writeFailed(path: "standard output", reason: reason)
         }
     }
 
