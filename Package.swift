@@ -30,7 +30,10 @@ let package = Package(
 
         // Crash-safe file writes (temporary name, fsync, rename, folder fsync): the one owner, POSIX only.
         .target(name: "DurableFiles"),
-        .target(name: "TensorKernels", dependencies: ["CDNNL", "DurableFiles"], swiftSettings: optimizedInDebug),
+        // Fused elementwise kernels in C, each compiled for x86-64-v4, v3 and baseline and chosen at load time
+        // (target_clones); their Swift twins in TensorKernels are the test oracles.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "TensorKernels", dependencies: ["CDNNL", "CKernels", "DurableFiles"], swiftSettings: optimizedInDebug),
         .target(name: "Tokenization", dependencies: ["CICU", "DurableFiles"], swiftSettings: optimizedInDebug),
         .target(name: "Seq2SeqModel", dependencies: ["TensorKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Evaluation"),

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 /// Vectorisable elementwise math. Glibc's `tanhf`/`expf` cost about 10 ns per element and stop
@@ -53,4 +54,9 @@ public enum FastMath {
     /// Natural log (called once per row, so Glibc's speed is fine).
     @inlinable
     public static func log(_ x: Float) -> Float { Glibc.logf(x) }
+
+    /// x = tanh(x) over `count` values, by the C kernel compiled for this CPU (`nmt_tanh`); the scalar
+    /// `tanh` above is its oracle.
+    @inlinable
+    public static func tanh(count: Int, values: UnsafeMutablePointer<Float>) { nmt_tanh(Int64(count), values) }
 }

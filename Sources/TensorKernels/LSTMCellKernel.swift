@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 /// One LSTM step for a batch, fused: the four gates in one pass (STYLE.md, PLATFORM.md).
@@ -12,10 +13,20 @@ public enum LSTMCellKernel {
     ///   - cPrev, hPrev: `[B, H]` the previous state
     ///   - c, h: `[B, H]` the new state (written)
     ///   - mask: `[B]` 1 for a real position, 0 for padding; nil means all real
+    /// Runs the C kernel compiled for this CPU's widest vectors (`nmt_lstm_forward`); `portableForward` is its oracle.
+    @inlinable
     public static func forward(batch: Int, hidden: Int, gates: UnsafeMutablePointer<Float>,
                                cPrev: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
                                c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
                                mask: UnsafePointer<Float>?) {
+        nmt_lstm_forward(Int64(batch), Int64(hidden), gates, cPrev, hPrev, c, h, mask)
+    }
+
+    /// The same step in Swift (baseline vectors): the oracle of the C kernel, same arguments and meaning.
+    public static func portableForward(batch: Int, hidden: Int, gates: UnsafeMutablePointer<Float>,
+                                       cPrev: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
+                                       c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
+                                       mask: UnsafePointer<Float>?) {
         let H = hidden
         for b in 0..<batch {
             let zi = gates + b * 4 * H, zf = zi + H, zg = zf + H, zo = zg + H

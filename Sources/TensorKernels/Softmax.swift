@@ -1,3 +1,5 @@
+import CKernels
+
 /// Softmax-family kernels, one pass per row.
 public enum SoftmaxKernel {
     /// Softmax of each row over its first `lengths[r]` entries; entries past that get exactly 0.
@@ -66,9 +68,22 @@ public enum SoftmaxKernel {
         return (loss, nll, tokens, correct)
     }
 
-    /// Log-softmax of each row in place (decoding).
+    /// Log-softmax of each row in place (decoding), by the C kernel compiled for this CPU (`nmt_log_softmax`).
     /// - Parameter values: `[N, V]`
-    public static func logSoftmax(rows: Int, vocabulary V: Int, values: UnsafeMutablePointer<Float>,
+    @inlinable
+    public static func logSoftmax(rows: Int, vocabulary V: Int, values: UnsafeMutablePointer<Float>) {
+        nmt_log_softmax(Int64(rows), Int64(V), Int64(V), values)
+    }
+
+    /// log Σ_j exp(x_rj) of each row of `values` `[N, V]` into `normalizers` `[N]` (the row stays as it is).
+    @inlinable
+    public static func logNormalizers(rows: Int, vocabulary V: Int, values: UnsafePointer<Float>,
+                                      into normalizers: UnsafeMutablePointer<Float>) {
+        nmt_log_normalizers(Int64(rows), Int64(V), Int64(V), values, normalizers)
+    }
+
+    /// The same log-softmax in Swift: the oracle of the C kernel.
+    public static func portableLogSoftmax(rows: Int, vocabulary V: Int, values: UnsafeMutablePointer<Float>,
                                   scratch: UnsafeMutablePointer<Float>? = nil) {
         let work = scratch ?? UnsafeMutablePointer<Float>.allocate(capacity: V)
         defer { if scratch == nil { work.deallocate() } }

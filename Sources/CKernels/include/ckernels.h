@@ -1,0 +1,42 @@
+// Fused elementwise kernels for the hot loops of training and decoding, in C so that each can be
+// compiled for several instruction sets and picked when the program loads (target_clones: an ELF ifunc
+// chooses AVX-512, AVX2 or baseline SSE2 on the CPU it runs on). One portable binary; see PLATFORM.md.
+// Each kernel has a Swift twin in TensorKernels that is its test oracle.
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stdint.h>
+
+/// The instruction set the kernels below run with on this CPU: 4 (x86-64-v4, AVX-512), 3 (v3, AVX2+FMA)
+/// or 1 (baseline).
+int nmt_kernels_level(void);
+
+/// In-place log-softmax of `rows` rows of `columns` values, row stride `stride`.
+void nmt_log_softmax(int64_t rows, int64_t columns, int64_t stride, float *values);
+
+/// Log-softmax normalizers without writing the row: normalizers[r] = log Σ_j exp(x_rj), so that
+/// log p_rj = x_rj − normalizers[r].
+void nmt_log_normalizers(int64_t rows, int64_t columns, int64_t stride, const float *values, float *normalizers);
+
+/// One LSTM step for `batch` rows (gate blocks i, f, g, o, each `hidden` wide, in `gates` [batch, 4·hidden]):
+/// pre-activations in, activations out; c = f⊙c₋ + i⊙g, h = o⊙tanh(c). A row with mask 0 keeps its state
+/// (and gets zero activations); `mask` may be NULL (all rows real).
+void nmt_lstm_forward(int64_t batch, int64_t hidden, float *gates, const float *c_prev, const float *h_prev,
+                      float *c, float *h, const float *mask);
+
+/// x = tanh(x) for `count` values.
+void nmt_tanh(int64_t count, float *x);
+
+/// x = tanh(x + bias) row by row: `rows` rows of `columns`, row stride `stride`, bias [columns].
+void nmt_bias_tanh(int64_t rows, int64_t columns, int64_t stride, const float *bias, float *x);
+
+/// Additive attention scores for one query: e_j = v · tanh(q + K_j) for j < length, where K_j starts
+/// at keys + j·key_stride and q, v, K_j have `size` entries.
+void nmt_additive_scores(int64_t length, int64_t size, const float *query, const float *keys, int64_t key_stride,
+                         const float *v, float *scores);
+
+/// context = Σ_j weights[j] · M_j for j < length (M_j at values + j·value_stride, `width` entries).
+void nmt_weighted_sum(int64_t length, int64_t width, const float *weights, const float *values, int64_t value_stride,
+                      float *context);
+
+#endif

@@ -1,0 +1,34 @@
+import CKernels
+
+/// The two inner loops of attention, by C kernels compiled for this CPU's widest vectors; the
+/// `portable…` twins are their test oracles.
+public enum AttentionKernels {
+    /// e_j = v · tanh(q + K_j) for j < length; K_j starts at `keys + j·keyStride`; q, v, K_j have `size` entries.
+    @inlinable
+    public static func additiveScores(length: Int, size: Int, query: UnsafePointer<Float>, keys: UnsafePointer<Float>,
+                                      keyStride: Int, v: UnsafePointer<Float>, scores: UnsafeMutablePointer<Float>) {
+        nmt_additive_scores(Int64(length), Int64(size), query, keys, Int64(keyStride), v, scores)
+    }
+
+    /// context = Σ_{j < length} weights[j] · M_j, with M_j at `values + j·valueStride` (`width` entries).
+    @inlinable
+    public static func weightedSum(length: Int, width: Int, weights: UnsafePointer<Float>, values: UnsafePointer<Float>,
+                                   valueStride: Int, into context: UnsafeMutablePointer<Float>) {
+        nmt_weighted_sum(Int64(length), Int64(width), weights, values, Int64(valueStride), context)
+    }
+
+    public static func portableAdditiveScores(length: Int, size: Int, query: UnsafePointer<Float>, keys: UnsafePointer<Float>,
+                                              keyStride: Int, v: UnsafePointer<Float>, scores: UnsafeMutablePointer<Float>) {
+        for j in 0..<length {
+            var total: Float = 0
+            for a in 0..<size { total += v[a] * FastMath.tanh(query[a] + keys[j * keyStride + a]) }
+            scores[j] = total
+        }
+    }
+
+    public static func portableWeightedSum(length: Int, width: Int, weights: UnsafePointer<Float>, values: UnsafePointer<Float>,
+                                           valueStride: Int, into context: UnsafeMutablePointer<Float>) {
+        for i in 0..<width { context[i] = 0 }
+        for j in 0..<length { for i in 0..<width { context[i] += weights[j] * values[j * valueStride + i] } }
+    }
+}
