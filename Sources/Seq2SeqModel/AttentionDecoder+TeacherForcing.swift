@@ -35,7 +35,7 @@ extension AttentionDecoder {
             return StepBuffers(gates: gates.row(r, columns: d.gateWidth), recurrent: recurrent.row(r, columns: d.recurrentWidth),
                                recurrentGates: recurrentGates?.row(r, columns: d.gateWidth),
                                hPrev: UnsafePointer(t == 0 ? h0.pointer : hNew.row((t - 1) * batch, columns: D)),
-                               cPrev: cPrev.row(r, columns: D), cNew: cNew.row(r, columns: D), hNew: hNew.row(r, columns: D),
+                               cPrev: UnsafePointer(cPrev.row(r, columns: D)), cNew: cNew.row(r, columns: D), hNew: hNew.row(r, columns: D),
                                query: query.row(r, columns: d.attention.size), alpha: alpha.row(r, columns: sourceSteps),
                                z: z.row(r, columns: d.zWidth), a: a.row(r, columns: D))
         }
@@ -50,7 +50,7 @@ extension AttentionDecoder {
     func forward(_ store: ParameterStore, inputIds: [Int32], steps T: Int, batch B: Int, memory: AttentionMemory,
                  h0: UnsafePointer<Float>, c0: UnsafePointer<Float>, dropout: Float, teacherForcing: Float,
                  generator: inout SeededGenerator?) -> Cache {
-        let D = hidden, E = embedding.table.columns, G = gateWidth
+        let D = hidden, E = embedding.table.columns
         let cache = Cache(decoder: self, steps: T, batch: B, memory: memory, ids: inputIds)
         cache.h0.pointer.update(from: h0, count: B * D)
         embedding.forward(store, ids: inputIds, out: cache.embedded.pointer)
@@ -59,10 +59,8 @@ extension AttentionDecoder {
             for i in 0..<(T * B * E) { cache.embedded[i] *= cache.embeddingMask![i] }
             cache.aMask = Dropout.makeMask(count: T * B * D, probability: dropout, generator: &generator!)
         }
-        Rows.broadcast(store.value(bias), rows: T * B, columns: G, into: cache.gates.pointer, ld: G)
-        GEMM.multiply(m: T * B, n: G, k: E, a: cache.embedded.pointer, lda: E, b: store.value(wx), ldb: G,
-                      beta: 1, c: cache.gates.pointer, ldc: G)
-        let recurrentWeightT = product.transposedWeight(store)
+        inputProjection(store, rows: T * B, x: cache.embedded.pointer, into: cache.gates.pointer)
+        let recurrentWeight = product.prepared(store)
         cache.source.withUnsafeBufferPointer { source in
             for t in 0..<T {
                 if t > 0, teacherForcing < 1, generator != nil {
@@ -70,9 +68,10 @@ extension AttentionDecoder {
                 }
                 let s = cache.step(t, self)
                 let previousA = t == 0 ? nil : UnsafePointer(cache.aDropped.row((t - 1) * B, columns: D))
-                fillRecurrent(rows: B, previousA: previousA, previousH: s.hPrev, into: s.recurrent)
-                s.cPrev.update(from: t == 0 ? c0 : UnsafePointer(cache.cNew.row((t - 1) * B, columns: D)), count: B * D)
-                stepCore(store, rows: B, memory: memory, source: source.baseAddress!, recurrentWeightT: recurrentWeightT, s)
+                cache.cPrev.row(t * B, columns: D).update(from: t == 0 ? c0 : UnsafePointer(cache.cNew.row((t - 1) * B, columns: D)),
+                                                          count: B * D)
+                step(store, rows: B, memory: memory, source: source.baseAddress!, recurrentWeight: recurrentWeight,
+                     previousA: previousA, s)
                 let dropped = cache.aDropped.row(t * B, columns: D)
                 if let mask = cache.aMask {
                     for i in 0..<(B * D) { dropped[i] = s.a[i] * mask[t * B * D + i] }
@@ -102,9 +101,7 @@ extension AttentionDecoder {
             let x = cache.embedded.pointer + n * E
             x.update(from: store.value(embedding.table) + best * E, count: E)
             if let mask = cache.embeddingMask { for i in 0..<E { x[i] *= mask[n * E + i] } }
-            let g = cache.gates.pointer + n * G
-            g.update(from: store.value(bias), count: G)
-            GEMM.multiply(m: 1, n: G, k: E, a: x, lda: E, b: store.value(wx), ldb: G, beta: 1, c: g, ldc: G)
+            inputProjection(store, rows: 1, x: x, into: cache.gates.pointer + n * G)
         }
     }
 

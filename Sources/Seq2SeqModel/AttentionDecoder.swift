@@ -8,7 +8,7 @@ import TensorKernels
 ///     ctx_t = Attention(query from h_t, memory M)            (Bahdanau, Luong general / dot; none: no ctx)
 ///     a_t  = tanh([ctx_t; h_t]·Wc + b_c)                     (the attentional vector)
 ///     ã_t  = dropout(a_t)                                    (feeds the output layer and step t+1)
-/// The decoder starts from the bridge's (h₀, c₀). The same `stepCore` serves teacher forcing and search.
+/// The decoder starts from the bridge's (h₀, c₀). The same `step` serves teacher forcing, scheduled sampling and search.
 public struct AttentionDecoder: Sendable {
     let embedding: Embedding
     let wx: ParameterView  // [E, G·D]  (G gate blocks: 4 LSTM, 3 GRU, 1 RNN)
@@ -55,7 +55,7 @@ public struct AttentionDecoder: Sendable {
         let recurrent: UnsafeMutablePointer<Float>  // [R, rw]: [ã_{t−1}; h_{t−1}]
         let recurrentGates: UnsafeMutablePointer<Float>?  // [R, 3D] GRU: b_h + h_{t−1}·W_h
         let hPrev: UnsafePointer<Float>  // [R, D] h_{t−1} (the same values as in `recurrent`, contiguous)
-        let cPrev: UnsafeMutablePointer<Float>  // [R, D]
+        let cPrev: UnsafePointer<Float>  // [R, D]
         let cNew: UnsafeMutablePointer<Float>  // [R, D]
         let hNew: UnsafeMutablePointer<Float>  // [R, D]
         let query: UnsafeMutablePointer<Float>  // [R, A]
@@ -64,12 +64,24 @@ public struct AttentionDecoder: Sendable {
         let a: UnsafeMutablePointer<Float>  // [R, D]
     }
 
-    /// One decoder step after the input projection: recurrent product, cell, attention, attentional vector.
-    /// - Parameter recurrentWeightT: `product.transposedWeight(store)`, made once per batch
-    func stepCore(_ store: ParameterStore, rows R: Int, memory: AttentionMemory, source: UnsafePointer<Int32>,
-                  recurrentWeightT: FloatBuffer, _ s: StepBuffers) {
+    /// The input projection of R rows: gates = b + x·Wx for x `[R, E]`. Teacher forcing projects all T·B
+    /// rows of a batch at once, scheduled sampling the rows it re-feeds, search each step's rows.
+    func inputProjection(_ store: ParameterStore, rows R: Int, x: UnsafePointer<Float>, into gates: UnsafeMutablePointer<Float>) {
+        let G = gateWidth, E = embedding.table.columns
+        Rows.broadcast(store.value(bias), rows: R, columns: G, into: gates, ld: G)
+        GEMM.multiply(m: R, n: G, k: E, a: x, lda: E, b: store.value(wx), ldb: G, beta: 1, c: gates, ldc: G)
+    }
+
+    /// The decoder step, after its input projection, for R rows: the one definition that teacher forcing,
+    /// scheduled sampling and search share. Reads `s.gates` (b + x·Wx), ã_{t−1} (`previousA`, nil at the
+    /// first step: zero) and `s.hPrev`/`s.cPrev`; writes the recurrent input, the cell state, the query,
+    /// α, z = [ctx; h] and a = tanh(z·Wc + b_c).
+    /// - Parameter recurrentWeight: `product.prepared(store)`, made once per batch
+    func step(_ store: ParameterStore, rows R: Int, memory: AttentionMemory, source: UnsafePointer<Int32>,
+              recurrentWeight: PreparedWeight, previousA: UnsafePointer<Float>?, _ s: StepBuffers) {
         let D = hidden, W = memory.width, Z = zWidth
-        product.forward(store, weightT: recurrentWeightT, rows: R, input: s.recurrent, ld: recurrentWidth, gates: s.gates,
+        fillRecurrent(rows: R, previousA: previousA, previousH: s.hPrev, into: s.recurrent)
+        product.forward(store, weight: recurrentWeight, rows: R, input: s.recurrent, ld: recurrentWidth, gates: s.gates,
                         recurrent: s.recurrentGates)
         cell.forward(batch: R, hidden: D, gates: s.gates, recurrent: s.recurrentGates.map { UnsafePointer($0) },
                      cPrev: s.cPrev, hPrev: s.hPrev, c: s.cNew, h: s.hNew, mask: nil)
@@ -79,7 +91,7 @@ public struct AttentionDecoder: Sendable {
         Rows.copy(s.hNew, ldSource: D, into: s.z + W, ldDestination: Z, rows: R, columns: D)
         Rows.broadcast(store.value(bc), rows: R, columns: D, into: s.a, ld: D)
         GEMM.multiply(m: R, n: D, k: Z, a: s.z, lda: Z, b: store.value(wc), ldb: D, beta: 1, c: s.a, ldc: D)
-        for i in 0..<(R * D) { s.a[i] = FastMath.tanh(s.a[i]) }
+        FastMath.tanh(count: R * D, values: s.a)
     }
 
     /// Fills `[ã_{t−1}; h_{t−1}]` rows.

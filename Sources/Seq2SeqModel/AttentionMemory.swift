@@ -31,12 +31,10 @@ public final class AttentionMemory {
             SoftmaxKernel.maskedSoftmax(rows: R, columns: S, stride: S, scores: alpha, lengths: $0.baseAddress!)
         }
         for r in 0..<R {
-            let b = Int(source[r]), ctx = context + r * contextStride, weights = alpha + r * S
-            for i in 0..<W { ctx[i] = 0 }
-            for j in 0..<Int(lengths[b]) {
-                let m = values.pointer + row(j, b) * W, w = weights[j]
-                for i in 0..<W { ctx[i] += w * m[i] }
-            }
+            let b = Int(source[r])
+            AttentionKernels.weightedSum(length: Int(lengths[b]), width: W, weights: alpha + r * S,
+                                         values: values.pointer + row(0, b) * W, valueStride: batch * W,
+                                         into: context + r * contextStride)
         }
     }
 

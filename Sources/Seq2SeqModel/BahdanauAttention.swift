@@ -59,15 +59,12 @@ public struct BahdanauAttention: AttentionMechanism {
                  source: UnsafePointer<Int32>, alpha: UnsafeMutablePointer<Float>,
                  context: UnsafeMutablePointer<Float>, contextStride: Int) {
         let A = size, S = m.steps, vv = store.value(v)
-        let u = UnsafeMutablePointer<Float>.allocate(capacity: A)
-        defer { u.deallocate() }
         for r in 0..<R {
-            let b = Int(source[r]), q = query + r * A, scores = alpha + r * S
-            for j in 0..<Int(m.lengths[b]) {
-                let k = m.keys.pointer + m.row(j, b) * A
-                for a in 0..<A { u[a] = FastMath.tanh(q[a] + k[a]) }
-                scores[j] = Reductions.dot(vv, u, count: A)
-            }
+            // e_j = vᵀ tanh(q + K_j) for j < len, by the C kernel (`AttentionKernels.additiveScores`)
+            let b = Int(source[r])
+            AttentionKernels.additiveScores(length: Int(m.lengths[b]), size: A, query: query + r * A,
+                                            keys: m.keys.pointer + m.row(0, b) * A, keyStride: m.batch * A, v: vv,
+                                            scores: alpha + r * S)
         }
         m.softmaxAndContext(rows: R, source: source, alpha: alpha, context: context, contextStride: contextStride)
     }

@@ -45,3 +45,31 @@ public struct OutputLayer: Sendable {
         Rows.addColumnSums(dLogits, rows: N, columns: V, ld: V, into: store.gradient(bias))
     }
 }
+
+/// The output layer restricted to a vocabulary shortlist: the weight's columns of the chosen ids
+/// gathered once per batch into `[D, V′]`, and their biases.
+final class OutputSubset {
+    let ids: [Int32]  // [V′] ascending target ids
+    let weight: FloatBuffer  // [D, V′]
+    let bias: FloatBuffer  // [V′]
+
+    init(_ layer: OutputLayer, store: ParameterStore, ids: [Int32]) {
+        let V = layer.vocabulary, n = ids.count, w = store.value(layer.weight), b = store.value(layer.bias)
+        let D = layer.tied ? layer.weight.columns : layer.weight.rows
+        self.ids = ids
+        weight = FloatBuffer(count: D * n)
+        bias = FloatBuffer(count: n)
+        for (k, id) in ids.enumerated() {
+            precondition(id >= 0 && Int(id) < V, "shortlist id \(id) outside the vocabulary [0, \(V))")
+            bias[k] = b[Int(id)]
+            for d in 0..<D { weight[d * n + k] = layer.tied ? w[Int(id) * D + d] : w[d * V + Int(id)] }
+        }
+    }
+
+    /// logits `[N, V′]` = input `[N, D]` · weight + bias.
+    func forward(rows N: Int, input: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>) {
+        let n = ids.count, D = weight.count / max(n, 1)
+        Rows.broadcast(bias.pointer, rows: N, columns: n, into: logits, ld: n)
+        GEMM.multiply(m: N, n: n, k: D, a: input, lda: D, b: weight.pointer, ldb: n, beta: 1, c: logits, ldc: n)
+    }
+}

@@ -82,26 +82,34 @@ struct RecurrentProduct: Sendable {
     var gateWidth: Int { weight.columns }  // G·H
     private var split: Int { cell.separateRecurrent ? inputColumns : width }
 
-    /// Wᵀ `[G·H, rw]`, made once per batch: the per-step products have few rows (the batch), and with so
-    /// few rows oneDNN's sgemm runs about twice as fast with B transposed on this machine (`nmt-bench gemm`:
-    /// 64×2048×1024 NN 66 GFLOPS, NT 122).
-    func transposedWeight(_ store: ParameterStore) -> FloatBuffer {
-        Transpose.copy(store.value(weight), rows: width, columns: gateWidth)
+    /// The weight as the per-step products read it, made once per batch: the stored W (NN), or Wᵀ
+    /// `[G·H, rw]` (NT) where that layout is faster on this CPU (`KernelChoice.transposeRecurrentWeights`).
+    func prepared(_ store: ParameterStore) -> PreparedWeight {
+        KernelChoice.transposeRecurrentWeights
+            ? .transposed(Transpose.copy(store.value(weight), rows: width, columns: gateWidth)) : .stored
     }
 
     /// Adds the step's products for R rows.
-    /// - Parameters: weightT: `transposedWeight`; input: `[R, rw]` (leading dimension `ld`); gates: `[R, G·H]` (+=);
+    /// - Parameters: weight: `prepared(store)`; input: `[R, rw]` (leading dimension `ld`); gates: `[R, G·H]` (+=);
     ///   recurrent: `[R, 3H]` GRU only (written)
-    func forward(_ store: ParameterStore, weightT: FloatBuffer, rows R: Int, input: UnsafePointer<Float>, ld: Int,
+    func forward(_ store: ParameterStore, weight prepared: PreparedWeight, rows R: Int, input: UnsafePointer<Float>, ld: Int,
                  gates: UnsafeMutablePointer<Float>, recurrent: UnsafeMutablePointer<Float>?) {
-        let G = gateWidth, wt = UnsafePointer(weightT.pointer)
-        if split > 0 {
-            GEMM.multiply(transposeB: true, m: R, n: G, k: split, a: input, lda: ld, b: wt, ldb: width, beta: 1, c: gates, ldc: G)
+        let G = gateWidth
+        // Rows 0..<split of W (input columns 0..<split) feed the gates; the rest feed GRU's recurrent part.
+        func multiply(rows first: Int, count: Int, input: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>) {
+            switch prepared {
+            case .stored:
+                GEMM.multiply(m: R, n: G, k: count, a: input, lda: ld, b: store.value(weight) + first * G, ldb: G, beta: 1,
+                              c: c, ldc: G)
+            case .transposed(let wt):
+                GEMM.multiply(transposeB: true, m: R, n: G, k: count, a: input, lda: ld, b: wt.pointer + first, ldb: width,
+                              beta: 1, c: c, ldc: G)
+            }
         }
+        if split > 0 { multiply(rows: 0, count: split, input: input, into: gates) }
         if cell.separateRecurrent, let recurrent, let recurrentBias {
             Rows.broadcast(store.value(recurrentBias), rows: R, columns: G, into: recurrent, ld: G)
-            GEMM.multiply(transposeB: true, m: R, n: G, k: width - split, a: input + split, lda: ld, b: wt + split, ldb: width,
-                          beta: 1, c: recurrent, ldc: G)
+            multiply(rows: split, count: width - split, input: input + split, into: recurrent)
         }
     }
 
@@ -133,4 +141,10 @@ struct RecurrentProduct: Sendable {
             Rows.addColumnSums(dRecurrent, rows: N, columns: G, ld: G, into: store.gradient(recurrentBias))
         }
     }
+}
+
+/// A recurrent weight as the per-step products read it (`RecurrentProduct.prepared`).
+enum PreparedWeight {
+    case stored
+    case transposed(FloatBuffer)
 }

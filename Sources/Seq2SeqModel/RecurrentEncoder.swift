@@ -62,8 +62,9 @@ public struct RecurrentEncoder: Sendable {
     }
 
     /// - Parameters: ids: `[S·B]` time-major source ids; lengths: `[B]`; generator: for dropout (nil: no dropout)
+    /// - Parameter keepsBackward: false at inference: nothing is kept for backward but the memory and the final states
     public func forward(_ store: ParameterStore, ids: [Int32], lengths: [Int32], steps S: Int, batch B: Int,
-                        dropout: Float, generator: inout SeededGenerator?) -> Cache {
+                        dropout: Float, generator: inout SeededGenerator?, keepsBackward: Bool = true) -> Cache {
         let H = hidden
         let cache = Cache(steps: S, batch: B, hidden: H, ids: ids, lengths: lengths)
         var input = FloatBuffer(count: S * B * embedding.table.columns)
@@ -77,10 +78,10 @@ public struct RecurrentEncoder: Sendable {
             }
             let output = FloatBuffer(count: S * B * 2 * H)
             let f = layer.forward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask,
-                                          output: output.pointer, outputStride: 2 * H)
+                                          output: output.pointer, outputStride: 2 * H, keepsBackward: keepsBackward)
             let r = layer.backward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask,
-                                           output: output.pointer + H, outputStride: 2 * H)
-            cache.inputs.append(input)
+                                           output: output.pointer + H, outputStride: 2 * H, keepsBackward: keepsBackward)
+            if keepsBackward { cache.inputs.append(input) }
             cache.dropMasks.append(mask)
             cache.outputs.append(output)
             cache.caches.append((f, r))

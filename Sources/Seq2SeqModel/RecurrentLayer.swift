@@ -39,20 +39,23 @@ public struct RecurrentLayer: Sendable {
         public let steps: Int, batch: Int
         let gates: FloatBuffer  // [S·B, G·H] activations
         let recurrent: FloatBuffer?  // [S·B, 3H] GRU: h₋·Wh + b_h
-        let hPrev: FloatBuffer  // [S·B, H] the state each step read
-        let cPrev: FloatBuffer?  // [S·B, H] LSTM
+        let hPrev: FloatBuffer  // [S·B, H] the state each step read (empty at inference)
+        let cPrev: FloatBuffer?  // [S·B, H] LSTM (empty at inference)
+        /// Whether backward can run: inference keeps only what the next step and the final state need.
+        let keepsBackward: Bool
         let cNew: FloatBuffer?  // [S·B, H] LSTM: the state each step wrote
         let hNew: FloatBuffer  // [S·B, H]
         let mask: FloatBuffer?  // [S·B]
 
-        init(steps: Int, batch: Int, hidden: Int, cell: RecurrentCell, mask: FloatBuffer?) {
+        init(steps: Int, batch: Int, hidden: Int, cell: RecurrentCell, mask: FloatBuffer?, keepsBackward: Bool = true) {
             self.steps = steps
             self.batch = batch
-            let N = steps * batch
+            self.keepsBackward = keepsBackward
+            let N = steps * batch, kept = keepsBackward ? N * hidden : 0
             gates = FloatBuffer(count: N * cell.gateCount * hidden)
             recurrent = cell.separateRecurrent ? FloatBuffer(count: N * cell.gateCount * hidden) : nil
-            hPrev = FloatBuffer(count: N * hidden)
-            cPrev = cell.hasCellState ? FloatBuffer(count: N * hidden) : nil
+            hPrev = FloatBuffer(count: kept)
+            cPrev = cell.hasCellState ? FloatBuffer(count: kept) : nil
             cNew = cell.hasCellState ? FloatBuffer(count: N * hidden) : nil
             hNew = FloatBuffer(count: N * hidden)
             self.mask = mask
@@ -66,23 +69,27 @@ public struct RecurrentLayer: Sendable {
     ///   - x: `[S·B, In]`
     ///   - mask: `[S·B]` 1 real, 0 padding; nil: all real
     ///   - output: `[S·B, ≥H]` with leading dimension `outputStride`; y_t is written at columns 0..<H
+    ///   - keepsBackward: false at inference: the states each step read are not copied for backward
     /// - Returns: the cache; `finalState` gives the last state. The initial state is zero.
     public func forward(_ store: ParameterStore, x: UnsafePointer<Float>, steps S: Int, batch B: Int,
-                        mask: FloatBuffer?, output: UnsafeMutablePointer<Float>, outputStride: Int) -> Cache {
+                        mask: FloatBuffer?, output: UnsafeMutablePointer<Float>, outputStride: Int,
+                        keepsBackward: Bool = true) -> Cache {
         let H = hidden, G = cell.gateCount * H
-        let cache = Cache(steps: S, batch: B, hidden: H, cell: cell, mask: mask)
+        let cache = Cache(steps: S, batch: B, hidden: H, cell: cell, mask: mask, keepsBackward: keepsBackward)
         let zeros = FloatBuffer(count: B * H)
         Rows.broadcast(store.value(bias), rows: S * B, columns: G, into: cache.gates.pointer, ld: G)
         GEMM.multiply(m: S * B, n: G, k: input, a: x, lda: input, b: store.value(wx), ldb: G,
                       beta: 1, c: cache.gates.pointer, ldc: G)
         var hp = UnsafePointer(zeros.pointer), cp = UnsafePointer(zeros.pointer)
-        let whT = product.transposedWeight(store)
+        let wh = product.prepared(store)
         for k in 0..<S {
             let t = time(k, S), rowsAt = t * B
-            cache.hPrev.row(rowsAt, columns: H).update(from: hp, count: B * H)
-            cache.cPrev?.row(rowsAt, columns: H).update(from: cp, count: B * H)
+            if keepsBackward {
+                cache.hPrev.row(rowsAt, columns: H).update(from: hp, count: B * H)
+                cache.cPrev?.row(rowsAt, columns: H).update(from: cp, count: B * H)
+            }
             let g = cache.gates.row(rowsAt, columns: G), rec = cache.recurrent?.row(rowsAt, columns: G)
-            product.forward(store, weightT: whT, rows: B, input: hp, ld: H, gates: g, recurrent: rec)
+            product.forward(store, weight: wh, rows: B, input: hp, ld: H, gates: g, recurrent: rec)
             let cn = cache.cNew?.row(rowsAt, columns: H), hn = cache.hNew.row(rowsAt, columns: H)
             cell.forward(batch: B, hidden: H, gates: g, recurrent: rec.map { UnsafePointer($0) }, cPrev: cp, hPrev: hp,
                          c: cn, h: hn, mask: mask.map { UnsafePointer($0.pointer + rowsAt) })
@@ -114,6 +121,7 @@ public struct RecurrentLayer: Sendable {
                          dhFinal: UnsafePointer<Float>?, dcFinal: UnsafePointer<Float>?,
                          dx: UnsafeMutablePointer<Float>) {
         let H = hidden, S = cache.steps, B = cache.batch, G = cell.gateCount * H
+        precondition(cache.keepsBackward, "backward of an inference pass")
         let dGates = FloatBuffer(count: S * B * G)
         let dRecurrent = cell.separateRecurrent ? FloatBuffer(count: S * B * G) : nil
         let dh = FloatBuffer(count: B * H), dc = FloatBuffer(count: B * H), carry = FloatBuffer(count: B * H)

@@ -1,89 +1,173 @@
 import TensorKernels
 
+/// Everything one batch's search needs beyond the per-row state, made once by `Seq2Seq.start`: the
+/// encoder memory, the prepared recurrent weight, and the step's buffers, sized for the batch's largest
+/// row count (B·K for beam K) so that no step allocates. State buffers are recycled: a state returns
+/// its buffers here when search lets go of it.
+final class InferenceBatch {
+    let memory: AttentionMemory
+    let recurrentWeight: PreparedWeight
+    private let decoder: AttentionDecoder
+    private let vocabulary: Int
+    private(set) var capacity = 0
+    // The step's scratch, [capacity, ·] each.
+    private(set) var x = FloatBuffer(count: 0), gates = FloatBuffer(count: 0), recurrentGates: FloatBuffer?
+    private(set) var recurrent = FloatBuffer(count: 0), query = FloatBuffer(count: 0), alpha = FloatBuffer(count: 0)
+    private(set) var z = FloatBuffer(count: 0)
+    private(set) var rowSources: [Int32] = []  // [capacity] the batch sentence of each row
+    /// The logits of the last step, log-probabilities once normalised: handed to search as they are (an
+    /// array shares its storage until written, so nothing is copied when search lets go of it in time).
+    var logits: [Float] = []
+    /// With a shortlist: the output layer's chosen columns and the `[capacity, V′]` logits they give;
+    /// the other entries of `logits` stay −∞.
+    let subset: OutputSubset?
+    private(set) var subsetLogits = FloatBuffer(count: 0)
+    private var spare: [StateBuffers] = []
+
+    init(decoder: AttentionDecoder, memory: AttentionMemory, recurrentWeight: PreparedWeight, capacity: Int, vocabulary: Int,
+         subset: OutputSubset?) {
+        self.memory = memory; self.recurrentWeight = recurrentWeight; self.decoder = decoder; self.vocabulary = vocabulary
+        self.subset = subset
+        reserve(rows: capacity)
+    }
+
+    /// Sizes the scratch for `rows` rows (once per batch unless a caller asks for more rows than it said).
+    func reserve(rows: Int) {
+        guard rows > capacity else { return }
+        let d = decoder
+        capacity = rows
+        x = FloatBuffer(count: rows * d.embedding.table.columns)
+        gates = FloatBuffer(count: rows * d.gateWidth)
+        recurrentGates = d.cell.separateRecurrent ? FloatBuffer(count: rows * d.gateWidth) : nil
+        recurrent = FloatBuffer(count: rows * d.recurrentWidth)
+        query = FloatBuffer(count: rows * d.attention.size)
+        alpha = FloatBuffer(count: rows * memory.steps)
+        z = FloatBuffer(count: rows * d.zWidth)
+        rowSources = [Int32](repeating: 0, count: rows)
+        logits.reserveCapacity(rows * vocabulary)
+        if let subset { subsetLogits = FloatBuffer(count: rows * subset.ids.count) }
+        spare.removeAll()
+    }
+
+    func setRowSources(_ sentences: [Int]) { for (r, b) in sentences.enumerated() { rowSources[r] = Int32(b) } }
+
+    func buffers(rows: Int) -> StateBuffers {
+        reserve(rows: rows)
+        return spare.popLast() ?? StateBuffers(capacity: capacity, hidden: decoder.hidden)
+    }
+
+    func recycle(_ buffers: StateBuffers) { if buffers.capacity == capacity { spare.append(buffers) } }
+}
+
+/// h, c and ã `[capacity, D]` of one decoder state.
+final class StateBuffers {
+    let capacity: Int
+    let h: FloatBuffer, c: FloatBuffer, a: FloatBuffer
+    init(capacity: Int, hidden: Int) {
+        self.capacity = capacity
+        h = FloatBuffer(count: capacity * hidden); c = FloatBuffer(count: capacity * hidden); a = FloatBuffer(count: capacity * hidden)
+    }
+}
+
 /// Decoder state for search: R rows, each a hypothesis of one batch sentence; the encoder memory is
-/// shared by all rows of a sentence.
+/// shared by all rows of a sentence. Use a state from one thread at a time.
 public final class InferenceState {
     public let rows: Int
-    let h: FloatBuffer, c: FloatBuffer, a: FloatBuffer  // [R, D]; a: the previous attentional vector ã
-    let memory: AttentionMemory
-    let recurrentWeightT: FloatBuffer  // the decoder's Wrᵀ, made once per batch (AttentionDecoder.stepCore)
+    let batch: InferenceBatch
+    let buffers: StateBuffers
     /// The longest source of the batch: the width of attention rows.
-    public var sourceSteps: Int { memory.steps }
+    public var sourceSteps: Int { batch.memory.steps }
 
-    init(rows: Int, hidden: Int, memory: AttentionMemory, recurrentWeightT: FloatBuffer) {
+    init(rows: Int, batch: InferenceBatch) {
         self.rows = rows
-        h = FloatBuffer(count: rows * hidden); c = FloatBuffer(count: rows * hidden); a = FloatBuffer(count: rows * hidden)
-        self.memory = memory
-        self.recurrentWeightT = recurrentWeightT
+        self.batch = batch
+        buffers = batch.buffers(rows: rows)
     }
 
-    /// A state of R rows that shares this one's batch: the same memory and weights.
-    func sibling(rows: Int, hidden: Int) -> InferenceState {
-        InferenceState(rows: rows, hidden: hidden, memory: memory, recurrentWeightT: recurrentWeightT)
-    }
+    deinit { batch.recycle(buffers) }
 }
 
 extension Seq2Seq {
     /// Encodes B sources once (no dropout) and returns the decoder's start state, row b = sentence b.
-    public func start(sources: [[Int32]]) -> InferenceState {
+    /// - Parameters:
+    ///   - rowsPerSentence: the most rows a sentence will have (the beam size): the step's buffers are sized
+    ///     for B times that
+    ///   - candidates: ascending target ids to score (a vocabulary shortlist); the others get −∞. nil: all.
+    public func start(sources: [[Int32]], rowsPerSentence: Int = 1, candidates: [Int32]? = nil) -> InferenceState {
         let batch = Batch(sources: sources, targets: sources.map { _ in [] })
         let B = batch.batchSize, S = batch.sourceSteps, D = configuration.decoderHidden
         var noDropout: SeededGenerator? = nil
         let enc = encoder.forward(parameters, ids: batch.sourceIds, lengths: batch.sourceLengths, steps: S, batch: B,
-                                  dropout: 0, generator: &noDropout)
+                                  dropout: 0, generator: &noDropout, keepsBackward: false)
         let memory = decoder.attention.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
-        let state = InferenceState(rows: B, hidden: D, memory: memory,
-                                   recurrentWeightT: decoder.product.transposedWeight(parameters))
+        let context = InferenceBatch(decoder: decoder, memory: memory, recurrentWeight: decoder.product.prepared(parameters),
+                                     capacity: B * max(rowsPerSentence, 1), vocabulary: configuration.targetVocabularySize,
+                                     subset: candidates.map { OutputSubset(decoder.output, store: parameters, ids: $0) })
+        let state = InferenceState(rows: B, batch: context)
+        state.buffers.a.zero()
         bridge.forward(parameters, batch: B, finalH: enc.finalH.pointer, finalC: enc.finalC.pointer,
-                       h0: state.h.pointer, c0: state.c.pointer)
+                       h0: state.buffers.h.pointer, c0: state.buffers.c.pointer)
         return state
     }
 
-    /// One step for the R rows: log-probabilities `[R, V]`, attention `[R, S]` (nil for a model without
-    /// attention, `model.attention: none`), and the next state.
+    /// One step for the R rows: log-probabilities `[R, V]`, the attention `[R, S]` when `attention` is true
+    /// and the model has attention (nil otherwise), and the next state.
     /// - Parameters: previous: `[R]` last token per row; sentences: `[R]` the batch sentence of each row
-    public func step(_ state: InferenceState, previous: [Int32], sentences: [Int])
+    public func step(_ state: InferenceState, previous: [Int32], sentences: [Int], attention wantsAttention: Bool = true)
         -> (logProbabilities: [Float], attention: [Float]?, next: InferenceState)
     {
-        let R = state.rows, D = configuration.decoderHidden, E = configuration.embedding, V = configuration.targetVocabularySize
+        let R = state.rows, V = configuration.targetVocabularySize, batch = state.batch
         precondition(previous.count == R && sentences.count == R, "step: \(R) rows, \(previous.count) tokens, \(sentences.count) sentences")
-        let next = state.sibling(rows: R, hidden: D)
-        let G = decoder.gateWidth
-        let x = FloatBuffer(count: R * E), gates = FloatBuffer(count: R * G)
-        let recurrentGates = decoder.cell.separateRecurrent ? FloatBuffer(count: R * G) : nil
-        let recurrent = FloatBuffer(count: R * decoder.recurrentWidth), query = FloatBuffer(count: R * decoder.attention.size)
-        let alpha = FloatBuffer(count: R * state.memory.steps), z = FloatBuffer(count: R * decoder.zWidth)
-        decoder.embedding.forward(parameters, ids: previous, out: x.pointer)
-        Rows.broadcast(parameters.value(decoder.bias), rows: R, columns: G, into: gates.pointer, ld: G)
-        GEMM.multiply(m: R, n: G, k: E, a: x.pointer, lda: E, b: parameters.value(decoder.wx), ldb: G, beta: 1,
-                      c: gates.pointer, ldc: G)
-        decoder.fillRecurrent(rows: R, previousA: state.a.pointer, previousH: state.h.pointer, into: recurrent.pointer)
-        let source = sentences.map(Int32.init)
-        source.withUnsafeBufferPointer { src in
-            decoder.stepCore(parameters, rows: R, memory: state.memory, source: src.baseAddress!,
-                             recurrentWeightT: state.recurrentWeightT,
-                             .init(gates: gates.pointer, recurrent: recurrent.pointer, recurrentGates: recurrentGates?.pointer,
-                                   hPrev: state.h.pointer, cPrev: state.c.pointer,
-                                   cNew: next.c.pointer, hNew: next.h.pointer, query: query.pointer, alpha: alpha.pointer,
-                                   z: z.pointer, a: next.a.pointer))
+        let next = InferenceState(rows: R, batch: batch)
+        batch.setRowSources(sentences)
+        decoder.embedding.forward(parameters, ids: previous, out: batch.x.pointer)
+        decoder.inputProjection(parameters, rows: R, x: batch.x.pointer, into: batch.gates.pointer)
+        let s = AttentionDecoder.StepBuffers(
+            gates: batch.gates.pointer, recurrent: batch.recurrent.pointer, recurrentGates: batch.recurrentGates?.pointer,
+            hPrev: state.buffers.h.pointer, cPrev: state.buffers.c.pointer, cNew: next.buffers.c.pointer,
+            hNew: next.buffers.h.pointer, query: batch.query.pointer, alpha: batch.alpha.pointer, z: batch.z.pointer,
+            a: next.buffers.a.pointer)
+        batch.rowSources.withUnsafeBufferPointer { source in
+            decoder.step(parameters, rows: R, memory: batch.memory, source: source.baseAddress!,
+                         recurrentWeight: batch.recurrentWeight, previousA: state.buffers.a.pointer, s)
         }
-        var logits = [Float](repeating: 0, count: R * V)
+        // The array is uniquely held again once search has let go of the previous step's output.
+        var logits = batch.logits
+        batch.logits = []
+        if logits.count > R * V { logits.removeLast(logits.count - R * V) }
+        if logits.count < R * V { logits.append(contentsOf: repeatElement(-.infinity, count: R * V - logits.count)) }
         logits.withUnsafeMutableBufferPointer { out in
-            decoder.output.forward(parameters, rows: R, input: next.a.pointer, logits: out.baseAddress!)
-            SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: out.baseAddress!)
+            if let subset = batch.subset {
+                // Only the shortlist's columns are scored and normalised; the rest of each row stays −∞.
+                let n = subset.ids.count, compact = batch.subsetLogits.pointer
+                subset.forward(rows: R, input: next.buffers.a.pointer, logits: compact)
+                SoftmaxKernel.logSoftmax(rows: R, vocabulary: n, values: compact)
+                for r in 0..<R {
+                    let row = out.baseAddress! + r * V, from = compact + r * n
+                    for (k, id) in subset.ids.enumerated() { row[Int(id)] = from[k] }
+                }
+            } else {
+                decoder.output.forward(parameters, rows: R, input: next.buffers.a.pointer, logits: out.baseAddress!)
+                SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: out.baseAddress!)
+            }
         }
-        return (logits, configuration.attention == .none ? nil : alpha.array, next)
+        batch.logits = logits
+        let S = batch.memory.steps
+        let attention = wantsAttention && configuration.attention != .none
+            ? Array(UnsafeBufferPointer(start: batch.alpha.pointer, count: R * S)) : nil
+        return (logits, attention, next)
     }
 
     /// New row i continues old row `rows[i]`.
     public func reorder(_ state: InferenceState, rows: [Int]) -> InferenceState {
         let D = configuration.decoderHidden
-        let next = state.sibling(rows: rows.count, hidden: D)
+        let next = InferenceState(rows: rows.count, batch: state.batch)
+        let from = state.buffers, to = next.buffers
         for (i, r) in rows.enumerated() {
             precondition(r >= 0 && r < state.rows, "reorder: row \(r) outside 0..<\(state.rows)")
-            (next.h.pointer + i * D).update(from: state.h.pointer + r * D, count: D)
-            (next.c.pointer + i * D).update(from: state.c.pointer + r * D, count: D)
-            (next.a.pointer + i * D).update(from: state.a.pointer + r * D, count: D)
+            (to.h.pointer + i * D).update(from: from.h.pointer + r * D, count: D)
+            (to.c.pointer + i * D).update(from: from.c.pointer + r * D, count: D)
+            (to.a.pointer + i * D).update(from: from.a.pointer + r * D, count: D)
         }
         return next
     }

@@ -79,3 +79,64 @@ final class InferenceTests: XCTestCase {
         }
     }
 }
+
+final class InferenceWorkspaceTests: XCTestCase {
+    private let sources: [[Int32]] = [[4, 5, 6, 4], [5, 6], [6, 5, 5]]
+
+    /// Runs greedy steps along fixed tokens and returns every step's log-probabilities.
+    private func steps(_ model: Seq2Seq, sources: [[Int32]], candidates: [Int32]? = nil, count: Int = 3) -> [[Float]] {
+        var state = model.start(sources: sources, candidates: candidates)
+        var previous = [Int32](repeating: 2, count: sources.count)
+        var all: [[Float]] = []
+        for t in 0..<count {
+            let result = model.step(state, previous: previous, sentences: Array(sources.indices))
+            all.append(result.logProbabilities)
+            previous = sources.indices.map { Int32(4 + ($0 + t) % 3) }
+            state = result.next
+        }
+        return all
+    }
+
+    func testBatchedStepsEqualOneSentenceAtATime() {
+        for (cell, attention) in ModelGradientTests.variants {
+            let model = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(cell: cell, attention: attention), seed: 4, initScale: 0.5)
+            let V = model.configuration.targetVocabularySize
+            let batched = steps(model, sources: sources)
+            for (b, source) in sources.enumerated() {
+                var state = model.start(sources: [source])
+                var previous: [Int32] = [2]
+                for t in 0..<3 {
+                    let alone = model.step(state, previous: previous, sentences: [0])
+                    for j in 0..<V {
+                        XCTAssertEqual(alone.logProbabilities[j], batched[t][b * V + j], accuracy: 1e-5, "\(cell) \(attention) b \(b) t \(t)")
+                    }
+                    previous = [Int32(4 + (b + t) % 3)]
+                    state = alone.next
+                }
+            }
+        }
+    }
+
+    func testAShortlistOfTheWholeVocabularyChangesNothingAndAShorterOneIsNormalisedOverItself() {
+        let model = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(), seed: 5, initScale: 0.5)
+        let V = model.configuration.targetVocabularySize
+        let full = steps(model, sources: sources)
+        let everything = steps(model, sources: sources, candidates: (0..<Int32(V)).map { $0 })
+        for t in full.indices { for j in full[t].indices { XCTAssertEqual(everything[t][j], full[t][j], accuracy: 1e-5) } }
+        let chosen: [Int32] = [1, 3, 5]
+        for step in steps(model, sources: sources, candidates: chosen) {
+            for b in sources.indices {
+                let row = step[(b * V)..<((b + 1) * V)]
+                XCTAssertEqual(chosen.reduce(Float(0)) { $0 + FastMath.exp(row[b * V + Int($1)]) }, 1, accuracy: 1e-5)
+                for j in 0..<V where !chosen.contains(Int32(j)) { XCTAssertEqual(row[b * V + j], -.infinity) }
+            }
+        }
+    }
+
+    func testAttentionIsReturnedOnlyWhenAskedFor() {
+        let model = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(), seed: 6, initScale: 0.5)
+        let state = model.start(sources: sources)
+        XCTAssertNil(model.step(state, previous: [2, 2, 2], sentences: [0, 1, 2], attention: false).attention)
+        XCTAssertEqual(model.step(state, previous: [2, 2, 2], sentences: [0, 1, 2]).attention?.count, 3 * state.sourceSteps)
+    }
+}
