@@ -3,14 +3,33 @@ import Seq2SeqModel
 /// The model seen from search: `Seq2Seq`'s batched encode, step and reorder behind the `Scorer` protocol.
 public struct ModelScorer: Scorer {
     public let model: Seq2Seq
-    public init(model: Seq2Seq) { self.model = model }
+    /// The most rows one sentence will have (the beam size): the step's buffers are sized for it once per batch.
+    public let rowsPerSentence: Int
+    /// Whether steps return attention rows (for `--attention`, unknown-word replacement, coverage penalties).
+    public let attention: Bool
+    /// Score only each batch's shortlisted target tokens (the others get −∞); nil: the whole vocabulary.
+    public let shortlist: Shortlist?
+
+    public init(model: Seq2Seq, rowsPerSentence: Int = 1, attention: Bool = true, shortlist: Shortlist? = nil) {
+        self.model = model
+        self.rowsPerSentence = rowsPerSentence
+        self.attention = attention
+        self.shortlist = shortlist
+    }
+
+    /// The scorer the search `options` need: rows for their beam, attention only when they use it.
+    public init(model: Seq2Seq, options: SearchOptions, shortlist: Shortlist? = nil) {
+        self.init(model: model, rowsPerSentence: options.beamSize, attention: options.needsAttention, shortlist: shortlist)
+    }
 
     public var vocabularySize: Int { model.configuration.targetVocabularySize }
 
-    public func start(sources: [[Int32]]) throws -> InferenceState { model.start(sources: sources) }
+    public func start(sources: [[Int32]]) throws -> InferenceState {
+        model.start(sources: sources, rowsPerSentence: rowsPerSentence, candidates: shortlist?.candidates(for: sources))
+    }
 
     public func step(_ state: InferenceState, previous: [Int32], sentences: [Int]) throws -> (output: ScorerOutput, next: InferenceState) {
-        let result = model.step(state, previous: previous, sentences: sentences)
+        let result = model.step(state, previous: previous, sentences: sentences, attention: attention)
         return (ScorerOutput(logProbabilities: result.logProbabilities, attention: result.attention,
                              attentionWidth: result.attention == nil ? 0 : state.sourceSteps), result.next)
     }

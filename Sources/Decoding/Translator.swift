@@ -1,4 +1,6 @@
+import Dispatch
 import Seq2SeqModel
+import TensorKernels
 import Tokenization
 
 /// The translate pipeline (ARCHITECTURE.md): text → tokens → ids → search → ids → tokens → text.
@@ -13,6 +15,12 @@ public final class Translator {
     public let replaceUnknown: Bool
     /// Sources longer than this (in subword tokens) are cut to it; the translation says so.
     public let maxSourceTokens: Int
+    /// Batches searched at once, each on its own thread with single-threaded matrix products (1: one
+    /// batch at a time, also with single-threaded products). The output does not depend on it: every
+    /// batch is computed the same way whichever thread takes it.
+    public var threads = 1
+    /// Score only shortlisted target tokens (`nmt translate --shortlist`); nil: the whole vocabulary.
+    public var shortlist: Shortlist?
 
     public struct Translation: Sendable {
         public var text: String
@@ -54,25 +62,33 @@ public final class Translator {
                                      sourceTokens: [], targetTokens: [], truncated: false)
         }
         let nonEmpty = ids.indices.filter { !ids[$0].isEmpty }
-        var done = lines.count - nonEmpty.count
-        for batch in LengthBatching.batches(lengths: nonEmpty.map { ids[$0].count }, batchSize: max(batchSize, 1)) {
-            let chunk = batch.map { nonEmpty[$0] }
-            let hypotheses = try search(chunk.map { ids[$0] })
+        let batches = LengthBatching.batches(lengths: nonEmpty.map { ids[$0].count }, batchSize: max(batchSize, 1))
+            .map { $0.map { nonEmpty[$0] } }
+        let found = try searchAll(batches.map { $0.map { ids[$0] } }, doneBefore: lines.count - nonEmpty.count,
+                                  progress: progress)
+        for (chunk, hypotheses) in zip(batches, found) {
             for (k, index) in chunk.enumerated() {
                 results[index] = makeTranslation(hypotheses[k], sourceTokens: tokens[index], truncated: truncated[index])
             }
-            done += chunk.count
-            try progress?(done)
         }
         return results.map { $0! }
     }
 
-    private func search(_ sources: [[Int32]]) throws -> [[Hypothesis]] {
-        let scorer = ModelScorer(model: model)
-        if options.beamSize == 1 && options.nBest == 1 && options.coverageWeight == 0 {
-            return try GreedySearch(options: options).search(scorer, sources: sources).map { [$0] }
+    /// Searches every batch, `threads` at a time; results in batch order. `progress` gets the lines done
+    /// (counting `doneBefore`) after each batch, from one thread at a time.
+    private func searchAll(_ batches: [[[Int32]]], doneBefore: Int, progress: ((Int) throws -> Void)?) throws -> [[[Hypothesis]]] {
+        let searcher = BatchSearcher(model: model, options: options, shortlist: shortlist)
+        let books = SearchBooks(batches: batches.count, done: doneBefore, progress: progress)
+        let workers = min(max(threads, 1), max(batches.count, 1))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let saved = GEMM.threadsOfThisThread
+            GEMM.threadsOfThisThread = 1
+            defer { GEMM.threadsOfThisThread = saved }
+            while let b = books.take() {
+                do { books.finish(b, try searcher.search(batches[b]), sentences: batches[b].count) } catch { books.fail(error) }
+            }
         }
-        return try BeamSearch(options: options).search(scorer, sources: sources)
+        return try books.results()
     }
 
     private func makeTranslation(_ hypotheses: [Hypothesis], sourceTokens: [String], truncated: Bool) -> Translation {
@@ -85,5 +101,61 @@ public final class Translator {
         }
         return Translation(text: entries.first?.text ?? "", nBest: entries.map { ($0.text, $0.hypothesis) },
                            sourceTokens: sourceTokens, targetTokens: entries.first?.tokens ?? [], truncated: truncated)
+    }
+}
+
+/// The model-only part of translation, which worker threads share; the text pipelines stay on the caller's thread.
+private struct BatchSearcher: @unchecked Sendable {
+    let model: Seq2Seq
+    let options: SearchOptions
+    let shortlist: Shortlist?
+
+    func search(_ sources: [[Int32]]) throws -> [[Hypothesis]] {
+        let scorer = ModelScorer(model: model, options: options, shortlist: shortlist)
+        if options.beamSize == 1 && options.nBest == 1 && options.coverageWeight == 0 {
+            return try GreedySearch(options: options).search(scorer, sources: sources).map { [$0] }
+        }
+        return try BeamSearch(options: options).search(scorer, sources: sources)
+    }
+}
+
+/// Which batch goes next, what was found, and the first failure, behind one lock.
+private final class SearchBooks: @unchecked Sendable {
+    private let lock = DispatchQueue(label: "Translator.SearchBooks")
+    private var found: [[[Hypothesis]]?]
+    private var next = 0, done: Int
+    private var failure: Error?
+    private let progress: ((Int) throws -> Void)?
+
+    init(batches: Int, done: Int, progress: ((Int) throws -> Void)?) {
+        found = Array(repeating: nil, count: batches)
+        self.done = done
+        self.progress = progress
+    }
+
+    /// The next batch to search, or nil when all are taken or one failed.
+    func take() -> Int? {
+        lock.sync {
+            guard failure == nil, next < found.count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
+    func finish(_ batch: Int, _ hypotheses: [[Hypothesis]], sentences: Int) {
+        lock.sync {
+            found[batch] = hypotheses
+            done += sentences
+            do { try progress?(done) } catch { if failure == nil { failure = error } }
+        }
+    }
+
+    func fail(_ error: Error) { lock.sync { if failure == nil { failure = error } } }
+
+    func results() throws -> [[[Hypothesis]]] {
+        try lock.sync {
+            if let failure { throw failure }
+            return found.map { $0! }
+        }
     }
 }
