@@ -20,6 +20,8 @@ public struct ModelDirectory: Sendable {
     public var best: String { path + "/best.safetensors" }
     public var checkpoints: String { path + "/checkpoints" }
     public var metrics: String { path + "/metrics.jsonl" }
+    /// The vocabulary shortlist of `nmt shortlist`, read by `nmt translate --shortlist`.
+    public var shortlist: String { path + "/shortlist.tsv" }
 
     public func numberedCheckpoint(step: Int) -> String {
         checkpoints + "/step-" + String(repeating: "0", count: max(0, 8 - String(step).count)) + String(step) + ".safetensors"

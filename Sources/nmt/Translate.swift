@@ -62,6 +62,12 @@ struct Translate: ParsableCommand {
     @Option(help: "Draw each sentence's attention as an SVG heatmap in this folder.")
     var attentionSvg: String?
 
+    @Flag(help: "Score only the target tokens of the model's shortlist (`nmt shortlist --model DIR` makes it): faster, and nearly the same translations.")
+    var shortlist = false
+
+    @Option(help: "Batches translated at once, each on one core (default: the number of cores). The output is the same for any value.")
+    var threads: Int?
+
     @Flag(help: "Translate each line as soon as it arrives and flush its translation, as for a terminal (for programs that talk to nmt through a pipe).")
     var lineByLine = false
 
@@ -69,6 +75,9 @@ struct Translate: ParsableCommand {
     func validate() throws {
         if let batchSize, !(1...SearchBounds.maxBatchSize).contains(batchSize) {
             throw ValidationError("--batch-size must be from 1 to \(SearchBounds.maxBatchSize), not \(batchSize)")
+        }
+        if let threads, !(1...256).contains(threads) {
+            throw ValidationError("--threads must be from 1 to 256, not \(threads)")
         }
     }
 
@@ -90,6 +99,8 @@ struct Translate: ParsableCommand {
                     + "weights for --replace-unk, --attention or --attention-svg; drop those options or train with an attention")
             }
             let translator = try loaded.translator(options: options, replaceUnknown: replaceUnknown)
+            translator.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            if shortlist { translator.shortlist = try loaded.shortlist() }
             let loadSeconds = Date().timeIntervalSince(started)
             let reader = try LineReader(path: input)
             let out = try LineOutput(path: output)
