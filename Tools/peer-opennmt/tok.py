@@ -1,9 +1,12 @@
-"""Moses-tokenizes Multi30k train and val (en, de) into onmt-data/, as peers.md describes (sacremoses, case kept)."""
+"""Moses-tokenizes Multi30k (en, de) into onmt-data/, as peers.md describes (sacremoses, case kept).
+
+Usage: tok.py CORPUS [SPLIT ...]   (default splits: train val; the translation timing adds test_2016_flickr)."""
 import sys
 from sacremoses import MosesTokenizer
 
 corpus = sys.argv[1]  # the folder holding train.en, val.de, ...
-for split in ["train", "val"]:
+splits = sys.argv[2:] or ["train", "val"]
+for split in splits:
     for lang in ["en", "de"]:
         tokenizer = MosesTokenizer(lang=lang)
         with open(f"{corpus}/{split}.{lang}", encoding="utf-8") as source, \
