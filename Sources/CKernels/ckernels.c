@@ -6,7 +6,7 @@
 
 #define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 
-static inline float fast_exp(float input) {
+static inline __attribute__((always_inline)) float fast_exp(float input) {
     float x = input < -87.3f ? -87.3f : (input > 88.3f ? 88.3f : input);
     float shifted = x * 1.44269504f + 12582912.0f;
     float n = shifted - 12582912.0f;
@@ -24,7 +24,7 @@ static inline float fast_exp(float input) {
     return input < -87.3f ? 0.0f : result;
 }
 
-static inline float fast_tanh(float input) {
+static inline __attribute__((always_inline)) float fast_tanh(float input) {
     float x = input < -7.9053111f ? -7.9053111f : (input > 7.9053111f ? 7.9053111f : input);
     float x2 = x * x;
     float p = -2.7607685e-16f;
@@ -42,7 +42,7 @@ static inline float fast_tanh(float input) {
     return p / q;
 }
 
-static inline float fast_sigmoid(float x) { return 0.5f * fast_tanh(0.5f * x) + 0.5f; }
+static inline __attribute__((always_inline)) float fast_sigmoid(float x) { return 0.5f * fast_tanh(0.5f * x) + 0.5f; }
 
 
 int nmt_kernels_level(void) {
@@ -54,7 +54,7 @@ int nmt_kernels_level(void) {
 }
 
 // 16 partial maxima/sums, so that the loops vectorise (the order of the additions changes only the last bits).
-static inline float row_max(const float *x, int64_t n) {
+static inline __attribute__((always_inline)) float row_max(const float *x, int64_t n) {
     float m[16];
     for (int k = 0; k < 16; k++) m[k] = -INFINITY;
     int64_t i = 0;
@@ -66,7 +66,7 @@ static inline float row_max(const float *x, int64_t n) {
     return best;
 }
 
-static inline float row_exp_sum(const float *x, int64_t n, float shift) {
+static inline __attribute__((always_inline)) float row_exp_sum(const float *x, int64_t n, float shift) {
     float s[16] = {0};
     int64_t i = 0;
     for (; i + 16 <= n; i += 16)
@@ -150,5 +150,26 @@ CLONES void nmt_weighted_sum(int64_t length, int64_t width, const float *weights
         const float *m = values + j * value_stride;
         const float w = weights[j];
         for (int64_t i = 0; i < width; i++) context[i] += w * m[i];
+    }
+}
+
+CLONES void nmt_quantize_unit(int64_t rows, int64_t columns, const float *a, int64_t lda, uint8_t *out) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *row = a + r * lda;
+        uint8_t *q = out + r * columns;
+        for (int64_t j = 0; j < columns; j++) {
+            float x = row[j] * 127.0f;
+            x = x > 127.0f ? 127.0f : (x < -127.0f ? -127.0f : x);
+            q[j] = (uint8_t)(int32_t)(nearbyintf(x) + 128.0f);
+        }
+    }
+}
+
+CLONES void nmt_dequantize_add(int64_t rows, int64_t columns, const int32_t *products, const float *scales, float *out,
+                               int64_t ldo) {
+    for (int64_t r = 0; r < rows; r++) {
+        const int32_t *p = products + r * columns;
+        float *o = out + r * ldo;
+        for (int64_t j = 0; j < columns; j++) o[j] += (float)p[j] * scales[j];
     }
 }

@@ -76,9 +76,12 @@ public struct AttentionDecoder: Sendable {
     /// scheduled sampling and search share. Reads `s.gates` (b + x·Wx), ã_{t−1} (`previousA`, nil at the
     /// first step: zero) and `s.hPrev`/`s.cPrev`; writes the recurrent input, the cell state, the query,
     /// α, z = [ctx; h] and a = tanh(z·Wc + b_c).
-    /// - Parameter recurrentWeight: `product.prepared(store)`, made once per batch
+    /// - Parameters:
+    ///   - recurrentWeight: `product.prepared(store)`, made once per batch
+    ///   - combineWeight: how Wc is read (`.stored` in training; 8 bits with `--precision int8`)
     func step(_ store: ParameterStore, rows R: Int, memory: AttentionMemory, source: UnsafePointer<Int32>,
-              recurrentWeight: PreparedWeight, previousA: UnsafePointer<Float>?, _ s: StepBuffers) {
+              recurrentWeight: PreparedWeight, combineWeight: PreparedWeight = .stored, previousA: UnsafePointer<Float>?,
+              _ s: StepBuffers) {
         let D = hidden, W = memory.width, Z = zWidth
         fillRecurrent(rows: R, previousA: previousA, previousH: s.hPrev, into: s.recurrent)
         product.forward(store, weight: recurrentWeight, rows: R, input: s.recurrent, ld: recurrentWidth, gates: s.gates,
@@ -90,7 +93,7 @@ public struct AttentionDecoder: Sendable {
                           context: s.z, contextStride: Z)
         Rows.copy(s.hNew, ldSource: D, into: s.z + W, ldDestination: Z, rows: R, columns: D)
         Rows.broadcast(store.value(bc), rows: R, columns: D, into: s.a, ld: D)
-        GEMM.multiply(m: R, n: D, k: Z, a: s.z, lda: Z, b: store.value(wc), ldb: D, beta: 1, c: s.a, ldc: D)
+        combineWeight.multiplyAdd(store, view: wc, rows: R, input: s.z, ld: Z, into: s.a, ldc: D)
         FastMath.tanh(count: R * D, values: s.a)
     }
 

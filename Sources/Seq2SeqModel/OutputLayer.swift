@@ -66,10 +66,15 @@ final class OutputSubset {
         }
     }
 
-    /// logits `[N, V′]` = input `[N, D]` · weight + bias.
-    func forward(rows N: Int, input: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>) {
+    /// logits `[N, V′]` = input `[N, D]` · weight + bias (in 8 bits when `quantized`, the same columns, is given).
+    func forward(rows N: Int, input: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>,
+                 quantized: QuantizedMatrix? = nil, scratch: QuantizedScratch? = nil) {
         let n = ids.count, D = weight.count / max(n, 1)
         Rows.broadcast(bias.pointer, rows: N, columns: n, into: logits, ld: n)
-        GEMM.multiply(m: N, n: n, k: D, a: input, lda: D, b: weight.pointer, ldb: n, beta: 1, c: logits, ldc: n)
+        if let quantized, let scratch {
+            quantized.multiplyAdd(m: N, a: input, lda: D, c: logits, ldc: n, scratch: scratch)
+        } else {
+            GEMM.multiply(m: N, n: n, k: D, a: input, lda: D, b: weight.pointer, ldb: n, beta: 1, c: logits, ldc: n)
+        }
     }
 }

@@ -104,6 +104,8 @@ struct RecurrentProduct: Sendable {
             case .transposed(let wt):
                 GEMM.multiply(transposeB: true, m: R, n: G, k: count, a: input, lda: ld, b: wt.pointer + first, ldb: width,
                               beta: 1, c: c, ldc: G)
+            case .quantized(let q, let scratch):
+                q.multiplyAdd(m: R, a: input, lda: ld, firstRow: first, count: count, c: c, ldc: G, scratch: scratch)
             }
         }
         if split > 0 { multiply(rows: 0, count: split, input: input, into: gates) }
@@ -143,8 +145,25 @@ struct RecurrentProduct: Sendable {
     }
 }
 
-/// A recurrent weight as the per-step products read it (`RecurrentProduct.prepared`).
+/// A weight as the per-step products read it: as stored (NN), as a transposed copy (NT), or in 8 bits
+/// for inference (`--precision int8`; its input must lie in [−1, 1]) with the batch's scratch.
 enum PreparedWeight {
     case stored
     case transposed(FloatBuffer)
+    case quantized(QuantizedMatrix, QuantizedScratch)
+
+    /// c `[R, N]` += input `[R, K]` · W for a weight `view` `[K, N]` that is not split (the combine and output products).
+    func multiplyAdd(_ store: ParameterStore, view: ParameterView, rows R: Int, input: UnsafePointer<Float>, ld: Int,
+                     into c: UnsafeMutablePointer<Float>, ldc: Int) {
+        switch self {
+        case .stored:
+            GEMM.multiply(m: R, n: view.columns, k: view.rows, a: input, lda: ld, b: store.value(view), ldb: view.columns,
+                          beta: 1, c: c, ldc: ldc)
+        case .transposed(let wt):
+            GEMM.multiply(transposeB: true, m: R, n: view.columns, k: view.rows, a: input, lda: ld, b: wt.pointer,
+                          ldb: view.rows, beta: 1, c: c, ldc: ldc)
+        case .quantized(let q, let scratch):
+            q.multiplyAdd(m: R, a: input, lda: ld, c: c, ldc: ldc, scratch: scratch)
+        }
+    }
 }

@@ -22,12 +22,25 @@ final class InferenceBatch {
     /// the other entries of `logits` stay −∞.
     let subset: OutputSubset?
     private(set) var subsetLogits = FloatBuffer(count: 0)
+    /// How Wc is read; with int8, also the output layer in 8 bits (the shortlist's columns when there is one).
+    let combineWeight: PreparedWeight
+    let quantizedOutput: QuantizedMatrix?
+    let scratch = QuantizedScratch()
     private var spare: [StateBuffers] = []
 
-    init(decoder: AttentionDecoder, memory: AttentionMemory, recurrentWeight: PreparedWeight, capacity: Int, vocabulary: Int,
-         subset: OutputSubset?) {
-        self.memory = memory; self.recurrentWeight = recurrentWeight; self.decoder = decoder; self.vocabulary = vocabulary
+    init(decoder: AttentionDecoder, memory: AttentionMemory, store: ParameterStore, quantized: QuantizedDecoder?,
+         capacity: Int, vocabulary: Int, subset: OutputSubset?) {
+        self.memory = memory; self.decoder = decoder; self.vocabulary = vocabulary
         self.subset = subset
+        if let quantized {
+            recurrentWeight = .quantized(quantized.recurrent, scratch)
+            combineWeight = .quantized(quantized.combine, scratch)
+            quantizedOutput = subset.map { QuantizedMatrix(gathering: quantized.output, columns: $0.ids) } ?? quantized.output
+        } else {
+            recurrentWeight = decoder.product.prepared(store)
+            combineWeight = .stored
+            quantizedOutput = nil
+        }
         reserve(rows: capacity)
     }
 
@@ -100,7 +113,7 @@ extension Seq2Seq {
         let enc = encoder.forward(parameters, ids: batch.sourceIds, lengths: batch.sourceLengths, steps: S, batch: B,
                                   dropout: 0, generator: &noDropout, keepsBackward: false)
         let memory = decoder.attention.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
-        let context = InferenceBatch(decoder: decoder, memory: memory, recurrentWeight: decoder.product.prepared(parameters),
+        let context = InferenceBatch(decoder: decoder, memory: memory, store: parameters, quantized: quantizedDecoder,
                                      capacity: B * max(rowsPerSentence, 1), vocabulary: configuration.targetVocabularySize,
                                      subset: candidates.map { OutputSubset(decoder.output, store: parameters, ids: $0) })
         let state = InferenceState(rows: B, batch: context)
@@ -129,7 +142,8 @@ extension Seq2Seq {
             a: next.buffers.a.pointer)
         batch.rowSources.withUnsafeBufferPointer { source in
             decoder.step(parameters, rows: R, memory: batch.memory, source: source.baseAddress!,
-                         recurrentWeight: batch.recurrentWeight, previousA: state.buffers.a.pointer, s)
+                         recurrentWeight: batch.recurrentWeight, combineWeight: batch.combineWeight,
+                         previousA: state.buffers.a.pointer, s)
         }
         // The array is uniquely held again once search has let go of the previous step's output.
         var logits = batch.logits
@@ -140,12 +154,18 @@ extension Seq2Seq {
             if let subset = batch.subset {
                 // Only the shortlist's columns are scored and normalised; the rest of each row stays −∞.
                 let n = subset.ids.count, compact = batch.subsetLogits.pointer
-                subset.forward(rows: R, input: next.buffers.a.pointer, logits: compact)
+                subset.forward(rows: R, input: next.buffers.a.pointer, logits: compact, quantized: batch.quantizedOutput,
+                               scratch: batch.scratch)
                 SoftmaxKernel.logSoftmax(rows: R, vocabulary: n, values: compact)
                 for r in 0..<R {
                     let row = out.baseAddress! + r * V, from = compact + r * n
                     for (k, id) in subset.ids.enumerated() { row[Int(id)] = from[k] }
                 }
+            } else if let quantized = batch.quantizedOutput {
+                Rows.broadcast(parameters.value(decoder.output.bias), rows: R, columns: V, into: out.baseAddress!, ld: V)
+                quantized.multiplyAdd(m: R, a: next.buffers.a.pointer, lda: configuration.decoderHidden, c: out.baseAddress!,
+                                      ldc: V, scratch: batch.scratch)
+                SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: out.baseAddress!)
             } else {
                 decoder.output.forward(parameters, rows: R, input: next.buffers.a.pointer, logits: out.baseAddress!)
                 SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: out.baseAddress!)

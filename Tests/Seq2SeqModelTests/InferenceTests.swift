@@ -140,3 +140,26 @@ final class InferenceWorkspaceTests: XCTestCase {
         XCTAssertEqual(model.step(state, previous: [2, 2, 2], sentences: [0, 1, 2]).attention?.count, 3 * state.sourceSteps)
     }
 }
+
+final class InferencePrecisionTests: XCTestCase {
+    /// int8 products give log-probabilities close to f32's on a random model (its weights up to ±0.5).
+    func testInt8StepsStayCloseToF32() {
+        for (cell, attention) in ModelGradientTests.variants {
+            let f32 = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(cell: cell, attention: attention), seed: 7, initScale: 0.5)
+            let int8 = Seq2Seq(configuration: f32.configuration, seed: 7, initScale: 0.5)
+            int8.prepareInference(precision: .int8)
+            XCTAssertEqual(int8.inferencePrecision, .int8)
+            let sources: [[Int32]] = [[4, 5, 6], [6, 5]]
+            var exact = f32.start(sources: sources), reduced = int8.start(sources: sources)
+            var previous: [Int32] = [2, 2]
+            for t in 0..<3 {
+                let a = f32.step(exact, previous: previous, sentences: [0, 1]), b = int8.step(reduced, previous: previous, sentences: [0, 1])
+                let worst = zip(a.logProbabilities, b.logProbabilities).map { abs($0 - $1) }.max()!
+                XCTAssertLessThan(worst, 0.05, "\(cell) \(attention) step \(t)")
+                XCTAssertGreaterThan(worst, 0, "int8 must really run")
+                exact = a.next; reduced = b.next
+                previous = [Int32(4 + t), Int32(6 - t)]
+            }
+        }
+    }
+}

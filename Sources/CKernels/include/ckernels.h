@@ -39,4 +39,11 @@ void nmt_additive_scores(int64_t length, int64_t size, const float *query, const
 void nmt_weighted_sum(int64_t length, int64_t width, const float *weights, const float *values, int64_t value_stride,
                       float *context);
 
+/// Quantizes values in [−1, 1] (tanh outputs, LSTM/GRU states) to bytes: q = round(127·clamp(x)) + 128,
+/// `rows` rows of `columns` from `a` (row stride `lda`) into `out` [rows, columns].
+void nmt_quantize_unit(int64_t rows, int64_t columns, const float *a, int64_t lda, uint8_t *out);
+
+/// out[r][j] += products[r][j] · scales[j] for `rows` rows of `columns` (out's row stride `ldo`).
+void nmt_dequantize_add(int64_t rows, int64_t columns, const int32_t *products, const float *scales, float *out, int64_t ldo);
+
 #endif
