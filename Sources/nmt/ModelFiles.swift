@@ -3,7 +3,7 @@ import Decoding
 import Recipes
 import Seq2SeqModel
 import Tokenization
-import Training
+import ModelFiles
 
 /// A model directory opened for translation: its effective recipe, vocabularies, merges and weights.
 struct LoadedModel {
