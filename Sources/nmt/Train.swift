@@ -1,5 +1,5 @@
-import ArgumentParser
 import Foundation
+import ArgumentParser
 import DurableFiles
 import Decoding
 import Recipes
@@ -8,6 +8,7 @@ import TensorKernels
 import Tokenization
 import Training
 import MessagePassing
+import ModelFiles
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -241,6 +242,8 @@ struct TrainingDisplay {
             Console.endProgress()
             Console.log("warning: step \(step) skipped: its loss or gradient norm is NaN or infinite (\(consecutive) in a row; "
                 + "training stops after \(Trainer.maxConsecutiveSkips))")
+        case let .averaged(path, checkpoints):
+            Console.log("wrote the mean of the last \(checkpoints) numbered checkpoint(s) to \(path)")
         case let .finished(reason, step):
             Console.endProgress()
             Console.log("stopped at step \(step): \(reason.rawValue)")

@@ -1,10 +1,11 @@
-import XCTest
 import Foundation
+import XCTest
 import Recipes
 import Seq2SeqModel
 import TensorKernels
 import Training
 import TestSupport
+import ModelFiles
 
 final class TrainerTests: XCTestCase {
     static let configuration = ModelConfiguration(sourceVocabularySize: 10, targetVocabularySize: 10, embedding: 8,
@@ -158,7 +159,9 @@ final class TrainerTests: XCTestCase {
         let files = ModelDirectory(path: path)
         _ = try trainer(steps: 10, path: path).run { _ in }
         let log = MetricsLog(path: files.metrics)
-        log.append([("event", "train"), ("step", 15), ("loss", 1.0)])  // logged, then killed before a checkpoint
+        var late = MetricsEvent(event: .train, step: 15)
+        late.loss = 1
+        log.append(late)  // logged, then killed before a checkpoint
         try trainer(steps: 20, path: path).resume()
         let steps = try String(contentsOfFile: files.metrics, encoding: .utf8).split(separator: "\n").compactMap { line in
             line.range(of: "\"step\":").map { Int(line[$0.upperBound...].prefix(while: \.isNumber))! }
