@@ -30,15 +30,17 @@ let package = Package(
 
         // Crash-safe file writes (temporary name, fsync, rename, folder fsync): the one owner, POSIX only.
         .target(name: "DurableFiles"),
+        // The special tokens' ids and spellings, shared by the vocabulary, the model and search (which do not import each other).
+        .target(name: "TokenIDs"),
         .target(name: "TensorKernels", dependencies: ["CDNNL", "DurableFiles"], swiftSettings: optimizedInDebug),
-        .target(name: "Tokenization", dependencies: ["CICU", "DurableFiles"], swiftSettings: optimizedInDebug),
-        .target(name: "Seq2SeqModel", dependencies: ["TensorKernels"], swiftSettings: optimizedInDebug),
+        .target(name: "Tokenization", dependencies: ["CICU", "DurableFiles", "TokenIDs"], swiftSettings: optimizedInDebug),
+        .target(name: "Seq2SeqModel", dependencies: ["TensorKernels", "TokenIDs"], swiftSettings: optimizedInDebug),
         .target(name: "Evaluation"),
         .target(name: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
         // The files of a model directory and the recipe-to-model mapping, below Training so that translation
         // and serving open a model without the trainer; checkpoint averaging.
         .target(name: "ModelFiles", dependencies: ["Seq2SeqModel", "Recipes", "TensorKernels", "DurableFiles"]),
-        .target(name: "Decoding", dependencies: ["Seq2SeqModel", "Tokenization", "TensorKernels"], swiftSettings: optimizedInDebug),
+        .target(name: "Decoding", dependencies: ["Seq2SeqModel", "Tokenization", "TensorKernels", "TokenIDs"], swiftSettings: optimizedInDebug),
         .target(
             name: "Training",
             dependencies: ["ModelFiles", "Seq2SeqModel", "Tokenization", "Decoding", "Evaluation", "Recipes", "TensorKernels"],
