@@ -20,9 +20,11 @@ public enum CheckpointAveraging {
             let file = try read(path)
             try check(file, path: path, against: first, firstPath: firstPath)
             for (name, tensor) in file.tensors {
+                guard var sum = sums.removeValue(forKey: name) else { continue }  // `check` makes the names equal
                 tensor.bytes.withUnsafeBytes { raw in
-                    for (i, x) in raw.bindMemory(to: Float.self).enumerated() { sums[name, default: []][i] += Double(x) }
+                    for (i, x) in raw.bindMemory(to: Float.self).enumerated() { sum[i] += Double(x) }
                 }
+                sums[name] = sum
             }
             last = file
         }

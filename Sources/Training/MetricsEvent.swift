@@ -46,7 +46,7 @@ public struct MetricsEvent: Codable, Sendable, Equatable {
     }
 
     /// Keys in declaration order; a NaN or infinite number is written as null (JSON has no such numbers).
-    public func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Swift.Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         func number(_ value: Double?, _ key: CodingKeys) throws {
             guard let value else { return }

@@ -67,8 +67,12 @@ extension Trainer {
                                       shouldStop: shouldStop),
              try bleu?(model, shouldStop))
         }
-        let metric = options.earlyStopping.metric == .bleu ? bleuScore.map { (value: $0, higherIsBetter: true) } : nil
-        let value = metric?.value ?? evaluation.perplexity, higherIsBetter = metric?.higherIsBetter ?? false
+        let value: Double, higherIsBetter: Bool
+        if options.earlyStopping.metric == .bleu, let bleuScore {
+            (value, higherIsBetter) = (bleuScore, true)
+        } else {
+            (value, higherIsBetter) = (evaluation.perplexity, false)
+        }
         let improved = state.bestMetric.map { higherIsBetter ? value > $0 : value < $0 } ?? true
         if improved {
             state.bestMetric = value

@@ -26,7 +26,7 @@ final class TrainerTests: XCTestCase {
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
-    func options(steps: Int) -> TrainSection {
+    static func options(steps: Int) -> TrainSection {
         var o = TrainSection()
         o.batchTokens = 60
         o.learningRate = 0.01
@@ -42,7 +42,7 @@ final class TrainerTests: XCTestCase {
     func trainer(steps: Int, path: String) -> Trainer {
         let model = Seq2Seq(configuration: Self.configuration, seed: 1)
         let batcher = Batcher(examples: Self.reversal(count: 200, seed: 1), maxLength: 50, batchTokens: 60, batchSentences: 0)
-        return Trainer(model: model, options: options(steps: steps), batcher: batcher, validation: Self.reversal(count: 20, seed: 2),
+        return Trainer(model: model, options: Self.options(steps: steps), batcher: batcher, validation: Self.reversal(count: 20, seed: 2),
                        directory: ModelDirectory(path: path), bleu: nil)
     }
 
@@ -230,7 +230,7 @@ final class TrainerTests: XCTestCase {
         configuration.dropout = dropout
         let model = Seq2Seq(configuration: configuration, seed: 1)
         let batcher = Batcher(examples: Self.reversal(count: 200, seed: 1), maxLength: 50, batchTokens: 60, batchSentences: 0)
-        var o = options(steps: steps)
+        var o = Self.options(steps: steps)
         o.accumulate = accumulate
         o.clipNorm = clipNorm
         return Trainer(model: model, options: o, batcher: batcher, validation: Self.reversal(count: 20, seed: 2),
