@@ -3,12 +3,7 @@ import Recipes
 import TestSupport
 
 /// `Recipe.differences(from:)` (what `nmt train --resume` compares) and the keys of issue 16.
-final class RecipeComparisonTests: XCTestCase {
-    let minimal = """
-    name: t
-    data: {source: en, target: de, train: corpora/x/train}
-    """
-
+extension RecipeLoaderTests {
     func testDifferencesNameEveryChangedKeyInRecipeOrder() throws {
         let a = try RecipeLoader.parse(minimal, path: "t.yaml")
         let b = try RecipeLoader.parse(minimal, path: "t.yaml",
