@@ -45,31 +45,52 @@ public struct MetricsEvent: Codable, Sendable, Equatable {
         case sentences, seconds, accuracy, bleu, best, skippedUpdates = "skipped_updates"
     }
 
-    /// Keys in declaration order; a NaN or infinite number is written as null (JSON has no such numbers).
-    public func encode(to encoder: any Swift.Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        func number(_ value: Double?, _ key: CodingKeys) throws {
-            guard let value else { return }
-            if value.isFinite { try c.encode(value, forKey: key) } else { try c.encodeNil(forKey: key) }
-        }
-        try c.encode(event, forKey: .event)
-        try c.encode(step, forKey: .step)
-        try c.encodeIfPresent(epoch, forKey: .epoch)
-        try number(loss, .loss); try number(ppl, .ppl); try number(lr, .lr); try number(gradNorm, .gradNorm)
-        try number(firstStepGradNorm, .firstStepGradNorm); try number(tokensPerSecond, .tokensPerSecond)
-        try number(elapsed, .elapsed)
-        try c.encodeIfPresent(targetTokens, forKey: .targetTokens)
-        try c.encodeIfPresent(sourceTokens, forKey: .sourceTokens)
-        try c.encodeIfPresent(sentences, forKey: .sentences)
-        try number(seconds, .seconds); try number(accuracy, .accuracy); try number(bleu, .bleu)
-        try c.encodeIfPresent(best, forKey: .best)
-        try c.encodeIfPresent(skippedUpdates, forKey: .skippedUpdates)
+    /// One value of a line.
+    enum Value {
+        case text(String), whole(Int), number(Double), flag(Bool)
     }
 
-    /// The event as one line of JSON (no newline).
+    /// The fields that are present, in the order of `CodingKeys`: the one list both encodings follow.
+    var fields: [(key: CodingKeys, value: Value)] {
+        var out: [(key: CodingKeys, value: Value)] = [(.event, .text(event.rawValue)), (.step, .whole(step))]
+        func whole(_ key: CodingKeys, _ value: Int?) { if let value { out.append((key, .whole(value))) } }
+        func number(_ key: CodingKeys, _ value: Double?) { if let value { out.append((key, .number(value))) } }
+        whole(.epoch, epoch); number(.loss, loss); number(.ppl, ppl); number(.lr, lr); number(.gradNorm, gradNorm)
+        number(.firstStepGradNorm, firstStepGradNorm); number(.tokensPerSecond, tokensPerSecond); number(.elapsed, elapsed)
+        whole(.targetTokens, targetTokens); whole(.sourceTokens, sourceTokens); whole(.sentences, sentences)
+        number(.seconds, seconds); number(.accuracy, accuracy); number(.bleu, bleu)
+        if let best { out.append((.best, .flag(best))) }
+        whole(.skippedUpdates, skippedUpdates)
+        return out
+    }
+
+    /// A NaN or infinite number is written as null (JSON has no such numbers).
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        for (key, value) in fields {
+            switch value {
+            case let .text(text): try c.encode(text, forKey: key)
+            case let .whole(n): try c.encode(n, forKey: key)
+            case let .number(x): if x.isFinite { try c.encode(x, forKey: key) } else { try c.encodeNil(forKey: key) }
+            case let .flag(b): try c.encode(b, forKey: key)
+            }
+        }
+    }
+
+    /// The event as one line of JSON (no newline), keys always in the order of `CodingKeys` (JSONEncoder's
+    /// order is not fixed), so that lines of one kind read alike.
     public var jsonLine: String {
-        // Encoding a struct of numbers, strings and flags, with non-finite numbers as null, cannot fail.
-        (try? String(decoding: JSONEncoder().encode(self), as: UTF8.self)) ?? #"{"event":"\#(event.rawValue)","step":\#(step)}"#
+        let body = fields.map { key, value -> String in
+            let rendered: String
+            switch value {
+            case let .text(text): rendered = "\"" + text + "\""  // an event kind: no character to escape
+            case let .whole(n): rendered = String(n)
+            case let .number(x): rendered = x.isFinite ? String(x) : "null"
+            case let .flag(b): rendered = b ? "true" : "false"
+            }
+            return "\"\(key.rawValue)\":\(rendered)"
+        }
+        return "{" + body.joined(separator: ",") + "}"
     }
 
     /// The event in one line of `metrics.jsonl`, or nil when the line is not one (damaged, or another tool's).
