@@ -33,15 +33,20 @@ let package = Package(
         // Fused elementwise kernels in C, each compiled for x86-64-v4, v3 and baseline and chosen at load time
         // (target_clones); their Swift twins in TensorKernels are the test oracles.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // The special tokens' ids and spellings, shared by the vocabulary, the model and search (which do not import each other).
+        .target(name: "TokenIDs"),
         .target(name: "TensorKernels", dependencies: ["CDNNL", "CKernels", "DurableFiles"], swiftSettings: optimizedInDebug),
-        .target(name: "Tokenization", dependencies: ["CICU", "DurableFiles"], swiftSettings: optimizedInDebug),
-        .target(name: "Seq2SeqModel", dependencies: ["TensorKernels"], swiftSettings: optimizedInDebug),
+        .target(name: "Tokenization", dependencies: ["CICU", "DurableFiles", "TokenIDs"], swiftSettings: optimizedInDebug),
+        .target(name: "Seq2SeqModel", dependencies: ["TensorKernels", "TokenIDs"], swiftSettings: optimizedInDebug),
         .target(name: "Evaluation"),
         .target(name: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Decoding", dependencies: ["Seq2SeqModel", "Tokenization", "TensorKernels"], swiftSettings: optimizedInDebug),
+        // The files of a model directory and the recipe-to-model mapping, below Training so that translation
+        // and serving open a model without the trainer; checkpoint averaging.
+        .target(name: "ModelFiles", dependencies: ["Seq2SeqModel", "Recipes", "TensorKernels", "DurableFiles"]),
+        .target(name: "Decoding", dependencies: ["Seq2SeqModel", "Tokenization", "TensorKernels", "TokenIDs"], swiftSettings: optimizedInDebug),
         .target(
             name: "Training",
-            dependencies: ["Seq2SeqModel", "Tokenization", "Decoding", "Evaluation", "Recipes", "TensorKernels"],
+            dependencies: ["ModelFiles", "Seq2SeqModel", "Tokenization", "Decoding", "Evaluation", "Recipes", "TensorKernels"],
             swiftSettings: optimizedInDebug),
         .target(name: "MessagePassing", dependencies: ["CMPI", "Training", "TensorKernels"]),
         // `nmt serve`: HTTP routes, the per-model request queue with cross-request batching, metrics, the page.
@@ -58,7 +63,8 @@ let package = Package(
             name: "nmt",
             dependencies: [
                 "MessagePassing", "Serving",
-                "Tokenization", "Seq2SeqModel", "Training", "Decoding", "Evaluation", "Recipes", "TensorKernels", "DurableFiles",
+                "Tokenization", "Seq2SeqModel", "ModelFiles", "Training", "Decoding", "Evaluation", "Recipes", "TensorKernels",
+                "DurableFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -71,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "nmt-bench",
             dependencies: [
-                "TensorKernels", "Seq2SeqModel", "Training", "Decoding", "Recipes", "Tokenization",
+                "TensorKernels", "Seq2SeqModel", "ModelFiles", "Training", "Decoding", "Recipes", "Tokenization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -83,8 +89,8 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "RecipesTests", dependencies: ["Recipes", "TestSupport"]),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Seq2SeqModel", "TensorKernels", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Decoding", "Evaluation", "Recipes", "Tokenization", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["nmt", "TensorKernels", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelFiles", "Decoding", "Evaluation", "Recipes", "Tokenization", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["nmt", "ModelFiles", "TensorKernels", "TestSupport"]),
         .testTarget(
             name: "ServingTests",
             dependencies: [

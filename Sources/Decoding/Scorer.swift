@@ -3,20 +3,11 @@
 // Search never knows it drives an LSTM: it sees rows of hypotheses, one log-probability row per
 // hypothesis and step, and an opaque state that it can ask to keep, drop or duplicate rows.
 
-/// The ids search treats specially. They are the first four lines of every vocabulary file
-/// (ARCHITECTURE.md, "Files on disk"): `<pad> <unk> <s> </s>`.
-public enum SpecialToken {
-    /// `<pad>`: never produced by search.
-    public static let padding: Int32 = 0
-    /// `<unk>`: produced only when `SearchOptions.allowUnknown` is true; see `UnknownReplacement`.
-    public static let unknown: Int32 = 1
-    /// `<s>`: the first `previous` token of every hypothesis; never produced by search.
-    public static let beginning: Int32 = 2
-    /// `</s>`: ends a hypothesis. It is scored, but not part of `Hypothesis.tokens`.
-    public static let end: Int32 = 3
-    /// The smallest vocabulary search accepts: the four special tokens.
-    public static let count = 4
-}
+import TokenIDs
+
+/// The ids search treats specially (`<pad>` and `<s>` are never produced, `<unk>` only when allowed, `</s>`
+/// ends a hypothesis and is not part of its tokens): TokenIDs' one definition.
+public typealias SpecialToken = TokenIDs.SpecialToken
 
 /// What one decoder step returns for R live rows.
 public struct ScorerOutput: Sendable {

@@ -51,11 +51,19 @@ public final class Translator {
     /// Translates `lines` in batches of `batchSize` sentences of similar length; output order = input order.
     /// `progress` gets the count of lines done after each batch; an error it throws ends the translation.
     public func translate(_ lines: [String], batchSize: Int, progress: ((Int) throws -> Void)? = nil) throws -> [Translation] {
-        var tokens = lines.map { source.encode($0) }
+        try translate(tokens: lines.map { source.encode($0) }, batchSize: batchSize, progress: progress)
+    }
+
+    /// `translate` of sources already tokenized by `source` and, when `ids` is given, mapped to ids by
+    /// `sourceVocabulary` (validation BLEU reuses the encoding of the validation set).
+    public func translate(tokens: [[String]], ids given: [[Int32]]? = nil, batchSize: Int,
+                          progress: ((Int) throws -> Void)? = nil) throws -> [Translation] {
+        precondition(given.map { $0.count == tokens.count } ?? true, "\(tokens.count) token lists, \(given?.count ?? 0) id lists")
+        var tokens = tokens
         let truncated = tokens.map { $0.count > maxSourceTokens }
         for i in tokens.indices where truncated[i] { tokens[i] = Array(tokens[i].prefix(maxSourceTokens)) }
-        let ids = tokens.map { sourceVocabulary.ids(for: $0).map(Int32.init) }
-        var results = [Translation?](repeating: nil, count: lines.count)
+        let ids = given.map { $0.map { Array($0.prefix(maxSourceTokens)) } } ?? tokens.map { sourceVocabulary.ids(for: $0).map(Int32.init) }
+        var results = [Translation?](repeating: nil, count: tokens.count)
         // An empty line is a sentence whose translation is the empty line; it is not sent to search.
         for i in ids.indices where ids[i].isEmpty {
             results[i] = Translation(text: "", nBest: [("", Hypothesis(tokens: [], logProbability: 0, score: 0))],
@@ -64,7 +72,7 @@ public final class Translator {
         let nonEmpty = ids.indices.filter { !ids[$0].isEmpty }
         let batches = LengthBatching.batches(lengths: nonEmpty.map { ids[$0].count }, batchSize: max(batchSize, 1))
             .map { $0.map { nonEmpty[$0] } }
-        let found = try searchAll(batches.map { $0.map { ids[$0] } }, doneBefore: lines.count - nonEmpty.count,
+        let found = try searchAll(batches.map { $0.map { ids[$0] } }, doneBefore: tokens.count - nonEmpty.count,
                                   progress: progress)
         for (chunk, hypotheses) in zip(batches, found) {
             for (k, index) in chunk.enumerated() {

@@ -45,14 +45,14 @@ public enum BLEU {
                 let ids = interner.ids(of: tokens(stream[i], options: options))
                 let counts = NGramCounts(tokenIDs: ids, maxOrder: BLEUStatistics.order)
                 referenceLengths.append(ids.count)
-                if referenceNGrams == nil { referenceNGrams = counts } else { referenceNGrams!.formMaximum(with: counts) }
+                if referenceNGrams == nil { referenceNGrams = counts } else { referenceNGrams?.formMaximum(with: counts) }
             }
             let ids = interner.ids(of: tokens(hypotheses[i], options: options))
             let counts = NGramCounts(tokenIDs: ids, maxOrder: BLEUStatistics.order)
             return BLEUStatistics(
                 hypothesisLength: ids.count,
                 referenceLength: closestReferenceLength(to: ids.count, among: referenceLengths),
-                matches: counts.clippedMatches(against: referenceNGrams!),
+                matches: counts.clippedMatches(against: referenceNGrams ?? NGramCounts(tokenIDs: [], maxOrder: BLEUStatistics.order)),
                 totals: counts.totals)
         }
     }

@@ -126,10 +126,10 @@ public enum CHRF {
         for word in PythonText.split(scalars) {
             if word.count == 1 {
                 words.append(word)
-            } else if isASCIIPunctuation(word.last!) {
+            } else if let last = word.last, isASCIIPunctuation(last) {
                 words.append(word.dropLast())
                 words.append(word.suffix(1))
-            } else if isASCIIPunctuation(word.first!) {
+            } else if let first = word.first, isASCIIPunctuation(first) {
                 words.append(word.prefix(1))
                 words.append(word.dropFirst())
             } else {

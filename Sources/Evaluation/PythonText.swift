@@ -46,7 +46,7 @@ enum PythonText {
             let scalar = scalars[i]
             if scalar.value < 0x80 {
                 if scalar.value >= 0x41, scalar.value <= 0x5A {
-                    result.append(Unicode.Scalar(scalar.value + 0x20)!)
+                    result.append(Unicode.Scalar(UInt8(scalar.value + 0x20)))
                 } else {
                     result.append(scalar)
                 }

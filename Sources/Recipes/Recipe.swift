@@ -176,6 +176,11 @@ public struct TrainSection: RecipeSection {
     /// Batches whose gradients are summed (token-weighted) before one clipped Adam step; with `mpirun -np N`
     /// an update covers N × accumulate batches.
     public var accumulate: Int = 1
+    /// At the end of training, `averaged.safetensors` is the mean of the last N numbered checkpoints; 0 is off.
+    public var averageLast: Int = 0
+    /// Exponential moving average of the weights after every update, ema = decay·ema + (1 − decay)·w; 0 is off.
+    /// When on, validation, `best` and model.safetensors use the averaged weights.
+    public var emaDecay: Double = 0
     /// The model directory; default `../models/NAME`.
     public var output: String? = nil
     public init() {}
@@ -204,6 +209,8 @@ public struct TrainSection: RecipeSection {
         try v.section("early_stopping", &earlyStopping)
         try v.field("seed", &seed)
         try v.field("accumulate", &accumulate)
+        try v.field("average_last", &averageLast)
+        try v.field("ema_decay", &emaDecay)
         try v.optionalField("output", &output)
     }
 }

@@ -68,5 +68,10 @@ enum RecipeValidation {
         try require(t.earlyStopping.patience >= 0, "train.early_stopping.patience", "must be 0 (off) or more")
         try require(t.seed >= 0, "train.seed", "must be 0 or more, not \(t.seed)")
         try require((1...1024).contains(t.accumulate), "train.accumulate", "must be from 1 to 1024, not \(t.accumulate)")
+        try require(t.averageLast >= 0 && t.averageLast <= t.keepCheckpoints, "train.average_last",
+                    "must be from 0 (off) to train.keep_checkpoints (\(t.keepCheckpoints)), not \(t.averageLast): only that many "
+                    + "numbered checkpoints are kept")
+        try require(t.emaDecay.isFinite && (0..<1).contains(t.emaDecay), "train.ema_decay",
+                    "must be in [0, 1), not \(t.emaDecay) (0 is off; 0.9999 is usual)")
     }
 }

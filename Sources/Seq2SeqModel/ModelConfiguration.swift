@@ -1,3 +1,5 @@
+import TokenIDs
+
 /// The shape of a model: everything needed to lay out its parameters. Letters as in STYLE.md:
 /// E embedding, H encoder hidden per direction, D decoder hidden, A attention size, V vocabularies.
 public struct ModelConfiguration: Sendable, Equatable, Codable {
@@ -61,10 +63,10 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
     var recurrentInput: Int { (inputFeeding ? decoderHidden : 0) + decoderHidden }
 }
 
-/// Special token ids shared with the vocabulary: `<pad> <unk> <s> </s>`.
+/// Special token ids shared with the vocabulary, under the model's names: TokenIDs' `SpecialToken`.
 public enum SpecialTokens {
-    public static let pad: Int32 = 0
-    public static let unk: Int32 = 1
-    public static let bos: Int32 = 2
-    public static let eos: Int32 = 3
+    public static let pad = SpecialToken.padding
+    public static let unk = SpecialToken.unknown
+    public static let bos = SpecialToken.beginning
+    public static let eos = SpecialToken.end
 }

@@ -212,7 +212,7 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
                 for (k, index) in slice.range.enumerated() { job.results[index] = translations[offset + k] }
                 job.translated += count
                 guard job.translated == job.lines.count else { continue }
-                let answer = WorkerAnswer(translations: job.results.map { $0! }, queueSeconds: job.queueSeconds ?? 0,
+                let answer = WorkerAnswer(translations: job.results.compactMap { $0 }, queueSeconds: job.queueSeconds ?? 0,
                                           computeSeconds: job.computeSeconds)
                 finish(job, with: .success(answer), into: &answers)
             case let .failure(error):

@@ -54,12 +54,11 @@ public struct SafeTensors: Sendable {
         var offset = 0
         var parts: [String] = []
         if !metadata.isEmpty {
-            let items = metadata.keys.sorted().map { "\(Self.jsonString($0)):\(Self.jsonString(metadata[$0]!))" }
+            let items = metadata.sorted { $0.key < $1.key }.map { "\(Self.jsonString($0.key)):\(Self.jsonString($0.value))" }
             parts.append("\"__metadata__\":{\(items.joined(separator: ","))}")
         }
-        let names = tensors.keys.sorted()
-        for name in names {
-            let t = tensors[name]!
+        let sorted = tensors.sorted { $0.key < $1.key }
+        for (name, t) in sorted {
             let shape = t.shape.map(String.init).joined(separator: ",")
             parts.append("\(Self.jsonString(name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + t.bytes.count)]}")
             offset += t.bytes.count
@@ -70,7 +69,7 @@ public struct SafeTensors: Sendable {
         var length = UInt64(header.utf8.count).littleEndian
         withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
         data.append(contentsOf: Array(header.utf8))
-        for name in names { data.append(contentsOf: tensors[name]!.bytes) }
+        for (_, t) in sorted { data.append(contentsOf: t.bytes) }
         return data
     }
 

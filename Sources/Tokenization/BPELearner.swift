@@ -66,7 +66,9 @@ struct BPELearningState {
         let initialSymbols = Set(split.joined()).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         for symbol in initialSymbols { _ = id(of: symbol) }
         for (index, units) in split.enumerated() {
-            words.append(units.map { symbolIDs[$0]! })
+            var ids: [Int32] = []
+            for unit in units { ids.append(id(of: unit)) }  // every unit is numbered above
+            words.append(ids)
             frequencies.append(sortedWords[index].value)
         }
         visitStamp = Array(repeating: -1, count: words.count)

@@ -1,15 +1,17 @@
 import DurableFiles
+import TokenIDs
 /// Token ↔ id, with `<pad> <unk> <s> </s>` as ids 0–3; an unknown token maps to `<unk>`.
 ///
 /// File format: `token<TAB>count` per line, the line number (from 0) being the id, the special tokens
 /// first (their count is 0), then tokens by count descending, ties by the token's UTF-8 bytes ascending.
 /// No escaping is needed: tokens never contain a tab or a newline.
 public struct Vocabulary: Sendable, Equatable {
-    public static let pad = 0
-    public static let unk = 1
-    public static let bos = 2
-    public static let eos = 3
-    public static let specialTokens = ["<pad>", "<unk>", "<s>", "</s>"]
+    // The ids and spellings of the special tokens are TokenIDs' `SpecialToken`.
+    public static let pad = Int(SpecialToken.padding)
+    public static let unk = Int(SpecialToken.unknown)
+    public static let bos = Int(SpecialToken.beginning)
+    public static let eos = Int(SpecialToken.end)
+    public static let specialTokens = SpecialToken.names
 
     /// Tokens by id.
     public let tokens: [String]

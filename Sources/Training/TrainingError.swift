@@ -7,6 +7,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case noTrainingData(filtered: Int, maxLength: Int?)
     case resumeMismatch(path: String, reason: String)
     case nothingToResume(directory: String)
+    /// A new run was started in a directory that already holds a model.
+    case directoryHoldsModel(directory: String)
     /// The processes of a data-parallel run no longer hold the same weights.
     case processesDiverged(step: Int, low: Double, high: Double)
 
@@ -27,6 +29,8 @@ public enum TrainingError: Error, CustomStringConvertible {
         case let .processesDiverged(step, low, high):
             return "the training processes hold different weights at step \(step) (checksums from \(low) to \(high)); "
                 + "every process must run the same nmt build on the same data and recipe. Resume from the last checkpoint"
+        case let .directoryHoldsModel(directory):
+            return "\(directory) already holds a model; use --resume to continue it, or --output for a new directory"
         case let .nothingToResume(directory):
             return "--resume: \(directory) holds no training-state.safetensors; start without --resume"
         }

@@ -6,6 +6,8 @@ public enum TrainingEvent: Sendable {
     case checkpoint(path: String, step: Int)
     /// The update after `step - 1` was skipped: its loss or gradient norm was NaN or infinite.
     case skippedUpdate(step: Int, consecutive: Int)
+    /// `train.average_last`: the mean of the newest `checkpoints` numbered checkpoints was written to `path`.
+    case averaged(path: String, checkpoints: Int)
     case finished(reason: StopReason, step: Int)
 }
 

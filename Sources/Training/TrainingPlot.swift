@@ -4,20 +4,17 @@ import Foundation
 /// Curves of one training run, read from its `metrics.jsonl`.
 public struct TrainingCurves: Sendable {
     public let name: String
-    /// (x, y) points per metric key: "loss", "grad_norm" (train events), "bleu", "ppl" (valid events).
+    /// (x, y) points per metric key of `MetricsEvent.curves`: "loss", "grad_norm" (train events), "bleu",
+    /// "ppl" (valid events).
     public var series: [String: [(x: Double, y: Double)]] = [:]
 
     /// - Parameter byStep: x is the step; otherwise wall-clock minutes of training (`elapsed`).
     public init(name: String, metricsJSONL text: String, byStep: Bool) {
         self.name = name
-        for line in text.split(separator: "\n") {
-            guard let object = try? JSONSerialization.jsonObject(with: Foundation.Data(line.utf8)) as? [String: Any],
-                  let event = object["event"] as? String,
-                  let x = byStep ? (object["step"] as? NSNumber)?.doubleValue : (object["elapsed"] as? NSNumber).map({ $0.doubleValue / 60 })
-            else { continue }
-            let keys = event == "train" ? ["loss", "grad_norm", "first_step_grad_norm"] : event == "valid" ? ["bleu", "ppl"] : []
-            for key in keys {
-                if let y = (object[key] as? NSNumber)?.doubleValue, y.isFinite { series[key, default: []].append((x, y)) }
+        for event in MetricsEvent.events(inJSONL: text) {
+            guard let x = byStep ? Double(event.step) : event.elapsed.map({ $0 / 60 }) else { continue }
+            for curve in MetricsEvent.curves where curve.kind == event.event {
+                if let y = event[keyPath: curve.value], y.isFinite { series[curve.key.rawValue, default: []].append((x, y)) }
             }
         }
     }
@@ -26,9 +23,12 @@ public struct TrainingCurves: Sendable {
 /// SVG line charts of training curves, one panel per metric, one colour per run (`nmt plot`).
 public enum TrainingPlot {
     public static let panels: [(key: String, title: String, logScale: Bool)] = [
-        ("bleu", "validation BLEU", false), ("loss", "training loss (per target token)", false),
-        ("ppl", "validation perplexity", false), ("grad_norm", "gradient norm before clipping (log scale)", true),
-        ("first_step_grad_norm", "gradient norm reaching source step 0 through the forward encoder (log scale)", true),
+        (MetricsEvent.CodingKeys.bleu.rawValue, "validation BLEU", false),
+        (MetricsEvent.CodingKeys.loss.rawValue, "training loss (per target token)", false),
+        (MetricsEvent.CodingKeys.ppl.rawValue, "validation perplexity", false),
+        (MetricsEvent.CodingKeys.gradNorm.rawValue, "gradient norm before clipping (log scale)", true),
+        (MetricsEvent.CodingKeys.firstStepGradNorm.rawValue,
+         "gradient norm reaching source step 0 through the forward encoder (log scale)", true),
     ]
     static let colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
     static let panelWidth = 560.0, panelHeight = 260.0, margin = (left: 60.0, right: 20.0, top: 30.0, bottom: 40.0)

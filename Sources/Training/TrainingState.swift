@@ -2,9 +2,10 @@ import Foundation
 import TensorKernels
 import Seq2SeqModel
 
-/// Everything an exact resume needs, weights included: optimizer moments, counters, schedule state and a
-/// copy of the weights (dropout's random numbers are keyed by the batch's place, so no generator state), in one file (`training-state.safetensors`), so that a
-/// single rename switches from one resumable state to the next and no kill can leave a mismatched pair.
+/// Everything an exact resume needs, weights included: optimizer moments, counters, schedule state, a
+/// copy of the weights and, with `train.ema_decay`, their moving average (dropout's random numbers are
+/// keyed by the batch's place, so no generator state), in one file (`training-state.safetensors`), so that
+/// a single rename switches from one resumable state to the next and no kill can leave a mismatched pair.
 public struct TrainingState: Sendable, Equatable {
     public var step = 0
     public var epoch = 0
@@ -31,23 +32,27 @@ public struct TrainingState: Sendable, Equatable {
 
     static let format = "swiftnmt-training-state-2"
 
-    func file(adam: Adam, weights: FloatBuffer) -> SafeTensors {
+    func file(adam: Adam, weights: FloatBuffer, average: WeightAverage?) -> SafeTensors {
         var counters: [Int64] = [Int64(step), Int64(epoch), Int64(batchInEpoch), Int64(adam.step), Int64(scheduler.badValidations),
                                  Int64(staleValidations), Int64(bestStep)]
         counters += [Int64(skippedUpdates), validationPending ? 1 : 0, Int64(processes), Int64(accumulate)]
         var metadata = ["format": Self.format, "plateau_rate": String(scheduler.plateauRate),
                         "elapsed_seconds": String(elapsedSeconds), "step": String(step)]
         if let bestMetric { metadata["best_metric"] = String(bestMetric) }
-        return SafeTensors(tensors: ["adam.m": .init(floats: adam.m.array, shape: [adam.m.count]),
-                                     "adam.v": .init(floats: adam.v.array, shape: [adam.v.count]),
-                                     "weights": .init(floats: weights.array, shape: [weights.count]),
-                                     "counters": .init(int64s: counters, shape: [counters.count])],
-                           metadata: metadata)
+        var tensors: [String: SafeTensors.Tensor] = ["adam.m": .init(floats: adam.m.array, shape: [adam.m.count]),
+                                                     "adam.v": .init(floats: adam.v.array, shape: [adam.v.count]),
+                                                     "weights": .init(floats: weights.array, shape: [weights.count]),
+                                                     "counters": .init(int64s: counters, shape: [counters.count])]
+        if let average {
+            tensors["ema"] = .init(floats: average.values.array, shape: [average.values.count])
+            metadata["ema_decay"] = String(average.decay)
+        }
+        return SafeTensors(tensors: tensors, metadata: metadata)
     }
 
-    /// Restores the counters into `self`, the moments into `adam` and the weights into `weights`. Every
-    /// counter is range-checked: the file is user input.
-    mutating func restore(from file: SafeTensors, adam: Adam, weights: FloatBuffer, path: String) throws {
+    /// Restores the counters into `self`, the moments into `adam`, the weights into `weights` and their
+    /// moving average into `average`. Every counter is range-checked: the file is user input.
+    mutating func restore(from file: SafeTensors, adam: Adam, weights: FloatBuffer, average: WeightAverage?, path: String) throws {
         guard file.metadata["format"] == Self.format else {
             throw TrainingError.resumeMismatch(path: path, reason: "it is not a training state of this nmt version "
                 + "(\(Self.format)); continue from its weights in a new run, or train again")
@@ -91,7 +96,8 @@ public struct TrainingState: Sendable, Equatable {
         }
         restored.elapsedSeconds = max(0, try number("elapsed_seconds") ?? 0)
         restored.bestMetric = try number("best_metric")
-        for (name, tensor) in [("adam.m", m), ("adam.v", v), ("weights", w)] {
+        let ema = try Self.movingAverage(in: file, for: average, path: path)
+        for (name, tensor) in [("adam.m", m), ("adam.v", v), ("weights", w)] + (ema.map { [("ema", $0)] } ?? []) {
             guard tensor.bytes.withUnsafeBytes({ $0.bindMemory(to: Float.self).allSatisfy(\.isFinite) }) else {  // no copy
                 throw TrainingError.resumeMismatch(path: path, reason: "its \(name) holds NaN or infinite values")
             }
@@ -101,5 +107,30 @@ public struct TrainingState: Sendable, Equatable {
         m.bytes.withUnsafeBytes { adam.m.pointer.update(from: $0.bindMemory(to: Float.self).baseAddress!, count: adam.m.count) }
         v.bytes.withUnsafeBytes { adam.v.pointer.update(from: $0.bindMemory(to: Float.self).baseAddress!, count: adam.v.count) }
         w.bytes.withUnsafeBytes { weights.pointer.update(from: $0.bindMemory(to: Float.self).baseAddress!, count: weights.count) }
+        if let ema, let average {
+            ema.bytes.withUnsafeBytes { average.values.pointer.update(from: $0.bindMemory(to: Float.self).baseAddress!, count: average.values.count) }
+        }
+    }
+
+    /// The `ema` tensor, present exactly when the run averages the weights (`train.ema_decay` above 0), with
+    /// one value per parameter: switching the average on or off would change what `best` and
+    /// model.safetensors mean halfway through a run.
+    private static func movingAverage(in file: SafeTensors, for average: WeightAverage?, path: String) throws -> SafeTensors.Tensor? {
+        switch (file.tensors["ema"], average) {
+        case (nil, nil):
+            return nil
+        case (nil, let average?):
+            throw TrainingError.resumeMismatch(path: path, reason: "it was written without a moving average of the weights, but the "
+                + "recipe sets train.ema_decay: \(average.decay); resume with train.ema_decay: 0, or train a new model")
+        case (_?, nil):
+            throw TrainingError.resumeMismatch(path: path, reason: "it holds a moving average of the weights (train.ema_decay: "
+                + "\(file.metadata["ema_decay"] ?? "?")), but the recipe sets train.ema_decay: 0; resume with the same train.ema_decay")
+        case let (tensor?, average?):
+            guard tensor.dtype == .F32, tensor.shape == [average.values.count] else {
+                throw TrainingError.resumeMismatch(path: path, reason: "its moving average (ema) does not fit this model's "
+                    + "\(average.values.count) parameters")
+            }
+            return tensor
+        }
     }
 }

@@ -3,18 +3,22 @@ import Tokenization
 import Decoding
 import Evaluation
 
-/// Validation BLEU through the translate path itself: decode the validation sources, detokenize, and
-/// score with `Evaluation` against the raw reference lines (sacreBLEU's defaults).
+/// Validation BLEU through the translate path itself: decode the validation sources (the tokens and ids
+/// `TrainingData` already made, not the text again), detokenize, and score with `Evaluation` against the
+/// raw reference lines (sacreBLEU's defaults).
 public struct ValidationBLEU {
-    public let sources: [String]
+    public let sourceTokens: [[String]]
+    public let sourceIds: [[Int32]]
     public let references: [String]
     public let makeTranslator: (Seq2Seq) throws -> Translator
     public let batchSize: Int
 
-    public init(sources: [String], references: [String], batchSize: Int, makeTranslator: @escaping (Seq2Seq) throws -> Translator) {
-        precondition(sources.count == references.count, "validation: \(sources.count) sources, \(references.count) references")
-        self.sources = sources
-        self.references = references
+    public init(data: TrainingData, batchSize: Int, makeTranslator: @escaping (Seq2Seq) throws -> Translator) {
+        precondition(data.validationSourceTokens.count == data.validationReferences.count,
+                     "validation: \(data.validationSourceTokens.count) sources, \(data.validationReferences.count) references")
+        sourceTokens = data.validationSourceTokens
+        sourceIds = data.validation.map(\.source)
+        references = data.validationReferences
         self.batchSize = batchSize
         self.makeTranslator = makeTranslator
     }
@@ -24,7 +28,7 @@ public struct ValidationBLEU {
     public func score(_ model: Seq2Seq, shouldStop: () -> Bool = { false }) throws -> Double {
         let translator = try makeTranslator(model)
         let hypotheses = try withoutActuallyEscaping(shouldStop) { stop in
-            try translator.translate(sources, batchSize: batchSize) { _ in
+            try translator.translate(tokens: sourceTokens, ids: sourceIds, batchSize: batchSize) { _ in
                 if stop() { throw ValidationInterrupted() }
             }.map(\.text)
         }

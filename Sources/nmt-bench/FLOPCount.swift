@@ -1,6 +1,7 @@
 import Recipes
 import Seq2SeqModel
 import Training
+import ModelFiles
 
 /// Matrix-product FLOPs of the model, counted from its shapes (elementwise work is left out).
 ///

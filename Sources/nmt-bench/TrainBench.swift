@@ -45,14 +45,11 @@ struct TrainBench: ParsableCommand {
 
         var target = 0.0, source = 0.0, sentences = 0.0, seconds = 0.0, measured = 0
         let text = try String(contentsOfFile: directory + "/metrics.jsonl", encoding: .utf8)
-        for line in text.split(separator: "\n") {
-            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  object["event"] as? String == "train", let step = object["step"] as? Int, step > warmup else { continue }
-            func number(_ key: String) -> Double { (object[key] as? NSNumber)?.doubleValue ?? 0 }
-            target += number("target_tokens")
-            source += number("source_tokens")
-            sentences += number("sentences")
-            seconds += number("seconds")
+        for event in MetricsEvent.events(inJSONL: text) where event.event == .train && event.step > warmup {
+            target += Double(event.targetTokens ?? 0)
+            source += Double(event.sourceTokens ?? 0)
+            sentences += Double(event.sentences ?? 0)
+            seconds += event.seconds ?? 0
             measured += window
         }
         guard seconds > 0 else { throw BenchError("no training windows after step \(warmup) in metrics.jsonl") }

@@ -3,7 +3,7 @@ import Decoding
 import Recipes
 import Seq2SeqModel
 import Tokenization
-import Training
+import ModelFiles
 
 /// A model directory opened for translation: its effective recipe, vocabularies, merges and weights.
 struct LoadedModel {
@@ -39,13 +39,9 @@ struct LoadedModel {
         let source = try TextPipeline(options: options, mergesPath: merges(true))
         // Joint BPE: both sides read the same merges file, so one pipeline (and one parse of it) serves both.
         let target = merges(false) == merges(true) ? source : try TextPipeline(options: options, mergesPath: merges(false))
-        let (model, _) = try Seq2Seq.load(path: weights ?? directory.weightsForTranslation)
-        let recorded = model.configuration
-        guard recorded.cell == RecurrentCell(recipe.model.cell), recorded.attention == AttentionScore(recipe.model.attention) else {
-            throw CLIError.message("the weights in \(path) are a model with model.cell: \(recorded.cell.rawValue), model.attention: "
-                + "\(recorded.attention.rawValue), but its recipe.yaml says model.cell: \(recipe.model.cell.rawValue), model.attention: "
-                + "\(recipe.model.attention.rawValue); the files do not belong together (copy the whole model directory)")
-        }
+        let weightsPath = weights ?? directory.weightsForTranslation
+        let (model, _) = try Seq2Seq.load(path: weightsPath)
+        try model.configuration.checkMatches(recipe.model, recipePath: directory.recipe, weightsPath: weightsPath)
         guard model.configuration.sourceVocabularySize == sourceVocabulary.count,
               model.configuration.targetVocabularySize == targetVocabulary.count else {
             throw CLIError.message("the weights in \(path) expect vocabularies of \(model.configuration.sourceVocabularySize) and "

@@ -8,7 +8,7 @@ struct NMT: AsyncParsableCommand {
         abstract: "SwiftNMT: an LSTM encoder-decoder with attention, from tokenizer to BLEU, on a CPU.",
         version: SwiftNMTVersion.string,
         subcommands: [
-            BuildVocab.self, Train.self, Translate.self, Bleu.self, Tokenize.self, Detokenize.self, Plot.self, Serve.self, MakeShortlist.self,
+            BuildVocab.self, Train.self, Translate.self, Bleu.self, Tokenize.self, Detokenize.self, Plot.self, Serve.self, MakeShortlist.self, Average.self,
         ])
 
     /// Standard streams first; then signals: `Interrupts` for every verb but `serve`, whose server stops

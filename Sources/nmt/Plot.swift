@@ -1,8 +1,9 @@
-import ArgumentParser
 import Foundation
+import ArgumentParser
 import DurableFiles
 import TensorKernels
 import Training
+import ModelFiles
 
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,8 @@
-import ArgumentParser
 import Foundation
+import ArgumentParser
 import Recipes
 import Tokenization
-import Training
+import ModelFiles
 
 /// Which side of a parallel corpus: the recipe's `data.source` or `data.target` language.
 enum CorpusSide: String, ExpressibleByArgument, CaseIterable, Sendable {

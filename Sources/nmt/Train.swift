@@ -1,5 +1,5 @@
-import ArgumentParser
 import Foundation
+import ArgumentParser
 import DurableFiles
 import Decoding
 import Recipes
@@ -8,6 +8,7 @@ import TensorKernels
 import Tokenization
 import Training
 import MessagePassing
+import ModelFiles
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,52 +58,33 @@ struct TrainingSetup {
     func run() throws {
         for path in [recipe.sourceVocabularyPath, recipe.targetVocabularyPath] + [true, false].compactMap({ recipe.mergesPath(source: $0) })
         where !FileManager.default.fileExists(atPath: path) {
-            throw CLIError.message("\(path) does not exist; run `nmt build-vocab \(recipePathHint)` first")
+            throw CLIError.message("\(path) does not exist; run `nmt build-vocab RECIPE` first")
         }
-        let sourceVocabulary = try RecipeTokenization.vocabulary(recipe, side: .source)
-        let targetVocabulary = try RecipeTokenization.vocabulary(recipe, side: .target)
-        let source = try RecipeTokenization.pipeline(recipe, side: .source)
-        let target = try RecipeTokenization.pipeline(recipe, side: .target)
+        let source = TrainingData.Side(pipeline: try RecipeTokenization.pipeline(recipe, side: .source),
+                                       vocabulary: try RecipeTokenization.vocabulary(recipe, side: .source))
+        let target = TrainingData.Side(pipeline: try RecipeTokenization.pipeline(recipe, side: .target),
+                                       vocabulary: try RecipeTokenization.vocabulary(recipe, side: .target))
         let communicator = try MPICommunicator.forThisProcess()
         let writer = communicator.rank == 0  // only rank 0 reads and writes the model directory
         Console.errorsOnly = !writer
-        let effective = RecipeWriter.yaml(absolutePaths(recipe))
-        if writer { if resume { try checkResumable(effective: effective) } else { try checkNew() } }
-        let trainFiles = (RecipeTokenization.trainFile(recipe, side: .source), RecipeTokenization.trainFile(recipe, side: .target))
-        let train = try encode(files: trainFiles, source: source, target: target, sourceVocabulary: sourceVocabulary,
-                               targetVocabulary: targetVocabulary)
-        var validation: [ParallelExample] = []
-        var bleu: ValidationBLEU? = nil
-        if let valid = recipe.data.valid {
-            let files = (recipe.corpusFile(prefix: valid, language: recipe.data.source), recipe.corpusFile(prefix: valid, language: recipe.data.target))
-            validation = try encode(files: files, source: source, target: target, sourceVocabulary: sourceVocabulary,
-                                    targetVocabulary: targetVocabulary).examples
-            let lines = try CorpusReader.readParallel(source: files.0, target: files.1)
-            let search = try SearchOptions(recipe.decode)
-            bleu = ValidationBLEU(sources: lines.source, references: lines.target, batchSize: recipe.decode.batchSize) { model in
-                try Translator(model: model, source: source, target: target, sourceVocabulary: sourceVocabulary,
-                               targetVocabulary: targetVocabulary, options: search, replaceUnknown: recipe.decode.replaceUnk)
+        let effective = absolutePaths(recipe)
+        if writer {
+            if resume {
+                try RunStart.checkResumable(directory, effective: effective, vocabularies: [
+                    (directory.sourceVocabulary, recipe.sourceVocabularyPath), (directory.targetVocabulary, recipe.targetVocabularyPath)])
+            } else {
+                try RunStart.checkNew(directory)
             }
         }
-        let m = recipe.model
-        let configuration = try ModelConfiguration(m, sourceVocabularySize: sourceVocabulary.count,
-                                               targetVocabularySize: targetVocabulary.count)
-        let model = Seq2Seq(configuration: configuration, seed: UInt64(recipe.train.seed), initScale: Float(m.initScale),
-                            forgetBias: Float(m.forgetBias))
-        let batcher = Batcher(examples: train.examples, maxLength: recipe.data.maxLength,
-                              batchTokens: recipe.train.batchTokens, batchSentences: recipe.train.batchSentences)
-        guard !batcher.examples.isEmpty else {
-            throw TrainingError.noTrainingData(filtered: batcher.filtered, maxLength: batcher.filtered > 0 ? recipe.data.maxLength : nil)
-        }
-        let trainer = Trainer(model: model, options: recipe.train, batcher: batcher, validation: validation,
-                              directory: directory, bleu: bleu.map { b in { try b.score($0, shouldStop: $1) } },
-                              checkpointMetadata: ["recipe": recipe.name], communicator: communicator)
+        let data = try TrainingData(recipe: recipe, source: source, target: target, progress: showReading)
+        let trainer = try makeTrainer(data: data, source: source, target: target, communicator: communicator)
         Interrupts.allowGracefulStop()
+        let yaml = RecipeWriter.yaml(effective)
         if resume {
             if let warning = try trainer.resume() { Console.log("warning: " + warning) }
-            if writer { try AtomicFile.write(effective, to: directory.recipe) }
+            if writer { try AtomicFile.write(yaml, to: directory.recipe) }
         }
-        let created = resume || !writer ? nil : try writeNewDirectory(effective: effective)
+        let created = resume || !writer ? nil : try writeNewDirectory(effective: yaml)
         let display = TrainingDisplay(directory: directory, processes: communicator.size)
         do {
             let reason = try trainer.run(shouldStop: { Interrupts.stopRequested }, report: writer ? display.show : { _ in })
@@ -114,31 +96,40 @@ struct TrainingSetup {
         }
     }
 
-    private var recipePathHint: String { "RECIPE" }
-
-    /// A resumed run needs the same recipe (outside train.* and decode.*) and the same vocabularies.
-    private func checkResumable(effective: String) throws {
-        let fm = FileManager.default
-        guard let saved = try? String(contentsOfFile: directory.recipe, encoding: .utf8) else {
-            throw TrainingError.nothingToResume(directory: directory.path)
+    /// The model, batches, validation and BLEU of this recipe, wired into a trainer.
+    private func makeTrainer(data: TrainingData, source: TrainingData.Side, target: TrainingData.Side,
+                             communicator: Communicator) throws -> Trainer {
+        var bleu: ValidationBLEU? = nil
+        if recipe.data.valid != nil {
+            let search = try SearchOptions(recipe.decode)
+            bleu = ValidationBLEU(data: data, batchSize: recipe.decode.batchSize) { model in
+                try Translator(model: model, source: source.pipeline, target: target.pipeline, sourceVocabulary: source.vocabulary,
+                               targetVocabulary: target.vocabulary, options: search, replaceUnknown: recipe.decode.replaceUnk)
+            }
         }
-        let differences = recipeDifferences(saved: saved, current: effective)
-        if !differences.isEmpty {
-            throw TrainingError.resumeMismatch(path: directory.path, reason:
-                "the recipe differs from the one it was trained with in: \(differences.joined(separator: ", ")). "
-                + "Only train.* and decode.* may change on resume")
+        let m = recipe.model
+        let configuration = try ModelConfiguration(m, sourceVocabularySize: source.vocabulary.count,
+                                                   targetVocabularySize: target.vocabulary.count)
+        let model = Seq2Seq(configuration: configuration, seed: UInt64(recipe.train.seed), initScale: Float(m.initScale),
+                            forgetBias: Float(m.forgetBias))
+        let batcher = Batcher(examples: data.train, maxLength: recipe.data.maxLength,
+                              batchTokens: recipe.train.batchTokens, batchSentences: recipe.train.batchSentences)
+        guard !batcher.examples.isEmpty else {
+            throw TrainingError.noTrainingData(filtered: batcher.filtered, maxLength: batcher.filtered > 0 ? recipe.data.maxLength : nil)
         }
-        for (copy, original) in [(directory.sourceVocabulary, recipe.sourceVocabularyPath), (directory.targetVocabulary, recipe.targetVocabularyPath)]
-        where fm.contents(atPath: copy) != fm.contents(atPath: original) {
-            throw TrainingError.resumeMismatch(path: directory.path, reason:
-                "\(original) is not the vocabulary the model was trained with (\(copy)); rebuild it or train a new model")
-        }
+        return Trainer(model: model, options: recipe.train, batcher: batcher, validation: data.validation,
+                       directory: directory, bleu: bleu.map { b in { try b.score($0, shouldStop: $1) } },
+                       checkpointMetadata: ["recipe": recipe.name], communicator: communicator)
     }
 
-    /// A new run needs a directory that holds no model yet.
-    private func checkNew() throws {
-        if FileManager.default.fileExists(atPath: directory.latest) || FileManager.default.fileExists(atPath: directory.trainingState) {
-            throw CLIError.message("\(directory.path) already holds a model; use --resume to continue it, or --output for a new directory")
+    /// The progress line while a corpus is read.
+    private func showReading(_ progress: TrainingData.ReadProgress) {
+        switch progress {
+        case let .reading(file, lines):
+            Console.progress("reading \(file): \(lines) lines")
+        case let .read(file, pairs, seconds):
+            Console.progress("read \(pairs) pairs from \(file) and .\(recipe.data.target) in \(formatDuration(seconds))")
+            Console.endProgress()
         }
     }
 
@@ -174,43 +165,6 @@ struct TrainingSetup {
         copy.train.output = directory.path.hasPrefix("/") ? directory.path : FileManager.default.currentDirectoryPath + "/" + directory.path
         return copy
     }
-
-    /// Keys outside train.* and decode.* whose values differ between two effective recipes.
-    private func recipeDifferences(saved: String, current: String) -> [String] {
-        func keyed(_ text: String) -> [String: String] {
-            var section = "", result: [String: String] = [:]
-            for line in text.split(separator: "\n") {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                guard let colon = trimmed.firstIndex(of: ":") else { continue }
-                let key = String(trimmed[..<colon]), value = String(trimmed[trimmed.index(after: colon)...])
-                if !line.hasPrefix(" ") { section = key }
-                if line.hasPrefix(" ") { result[section + "." + key] = value }
-            }
-            return result
-        }
-        let a = keyed(saved), b = keyed(current)
-        return Set(a.keys).union(b.keys).sorted().filter { key in
-            !key.hasPrefix("train.") && !key.hasPrefix("decode.") && key != "data.valid" && key != "data.test" && a[key] != b[key]
-        }
-    }
-
-    /// Reads, tokenizes and maps a parallel pair to ids, with a progress line.
-    private func encode(files: (String, String), source: TextPipeline, target: TextPipeline,
-                        sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary) throws -> (examples: [ParallelExample], lines: Int) {
-        let lines = try CorpusReader.readParallel(source: files.0, target: files.1)
-        var examples: [ParallelExample] = []
-        examples.reserveCapacity(lines.source.count)
-        let started = Date()
-        for i in lines.source.indices {
-            examples.append(ParallelExample(source: sourceVocabulary.ids(for: source.encode(lines.source[i])).map(Int32.init),
-                                            target: targetVocabulary.ids(for: target.encode(lines.target[i])).map(Int32.init)))
-            if i % 5000 == 4999 { Console.progress("reading \(files.0): \(i + 1) lines") }
-        }
-        Console.progress("read \(lines.source.count) pairs from \(files.0) and .\(recipe.data.target) in \(formatDuration(Date().timeIntervalSince(started)))")
-        Console.endProgress()
-        return (examples, lines.source.count)
-    }
-
 }
 
 /// How training events look on stderr.
@@ -241,6 +195,8 @@ struct TrainingDisplay {
             Console.endProgress()
             Console.log("warning: step \(step) skipped: its loss or gradient norm is NaN or infinite (\(consecutive) in a row; "
                 + "training stops after \(Trainer.maxConsecutiveSkips))")
+        case let .averaged(path, checkpoints):
+            Console.log("wrote the mean of the last \(checkpoints) numbered checkpoint(s) to \(path)")
         case let .finished(reason, step):
             Console.endProgress()
             Console.log("stopped at step \(step): \(reason.rawValue)")

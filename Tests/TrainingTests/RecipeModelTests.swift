@@ -2,6 +2,7 @@ import XCTest
 import Recipes
 import Seq2SeqModel
 import Training
+import ModelFiles
 
 /// The recipe's model section goes through `ModelConfiguration.validate` too, and a failure names the
 /// recipe's key (the recipe loader checks each key alone; sizes that only fail with the vocabularies, or

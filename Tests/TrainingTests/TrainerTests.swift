@@ -1,10 +1,11 @@
-import XCTest
 import Foundation
+import XCTest
 import Recipes
 import Seq2SeqModel
 import TensorKernels
 import Training
 import TestSupport
+import ModelFiles
 
 final class TrainerTests: XCTestCase {
     static let configuration = ModelConfiguration(sourceVocabularySize: 10, targetVocabularySize: 10, embedding: 8,
@@ -25,7 +26,7 @@ final class TrainerTests: XCTestCase {
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
-    func options(steps: Int) -> TrainSection {
+    static func options(steps: Int) -> TrainSection {
         var o = TrainSection()
         o.batchTokens = 60
         o.learningRate = 0.01
@@ -41,7 +42,7 @@ final class TrainerTests: XCTestCase {
     func trainer(steps: Int, path: String) -> Trainer {
         let model = Seq2Seq(configuration: Self.configuration, seed: 1)
         let batcher = Batcher(examples: Self.reversal(count: 200, seed: 1), maxLength: 50, batchTokens: 60, batchSentences: 0)
-        return Trainer(model: model, options: options(steps: steps), batcher: batcher, validation: Self.reversal(count: 20, seed: 2),
+        return Trainer(model: model, options: Self.options(steps: steps), batcher: batcher, validation: Self.reversal(count: 20, seed: 2),
                        directory: ModelDirectory(path: path), bleu: nil)
     }
 
@@ -158,7 +159,9 @@ final class TrainerTests: XCTestCase {
         let files = ModelDirectory(path: path)
         _ = try trainer(steps: 10, path: path).run { _ in }
         let log = MetricsLog(path: files.metrics)
-        log.append([("event", "train"), ("step", 15), ("loss", 1.0)])  // logged, then killed before a checkpoint
+        var late = MetricsEvent(event: .train, step: 15)
+        late.loss = 1
+        log.append(late)  // logged, then killed before a checkpoint
         try trainer(steps: 20, path: path).resume()
         let steps = try String(contentsOfFile: files.metrics, encoding: .utf8).split(separator: "\n").compactMap { line in
             line.range(of: "\"step\":").map { Int(line[$0.upperBound...].prefix(while: \.isNumber))! }
@@ -227,7 +230,7 @@ final class TrainerTests: XCTestCase {
         configuration.dropout = dropout
         let model = Seq2Seq(configuration: configuration, seed: 1)
         let batcher = Batcher(examples: Self.reversal(count: 200, seed: 1), maxLength: 50, batchTokens: 60, batchSentences: 0)
-        var o = options(steps: steps)
+        var o = Self.options(steps: steps)
         o.accumulate = accumulate
         o.clipNorm = clipNorm
         return Trainer(model: model, options: o, batcher: batcher, validation: Self.reversal(count: 20, seed: 2),
