@@ -59,7 +59,7 @@ struct InputOutputFlags: ParsableArguments {
     @Option(help: "Sentences per batch (default: the recipe's decode.batch_size).")
     var batchSize: Int?
 
-    @Option(help: ArgumentHelp("Lines read, translated and written at a time, so memory stays flat on any input and a pipe gets output window by window; each window is sorted into batches of similar length. Default: 100 × the batch size.",
+    @Option(help: ArgumentHelp("Lines read, translated and written at a time, so memory stays flat on any input and a pipe gets output window by window; each window is sorted into batches of similar length (so only with --batch-size 1 is the output bit-identical for every window). Default: 100 × the batch size.",
                                valueName: "lines"))
     var window: Int?
 
