@@ -27,15 +27,20 @@ public struct BeamSearch: Sendable {
 
     /// For each source sentence, in input order, its n-best list: at most `options.nBest` distinct
     /// hypotheses, best score first. A list is shorter only when fewer complete hypotheses exist.
-    /// - Parameter sources: [B][S_b] source ids (no `<s>`, `</s>` or padding).
-    public func search<S: Scorer>(_ scorer: S, sources: [[Int32]]) throws -> [[Hypothesis]] {
+    /// - Parameters:
+    ///   - sources: [B][S_b] source ids (no `<s>`, `</s>` or padding).
+    ///   - prefixLengths: [B], the tokens a `PrefixForcingScorer` forces at the start of each sentence; they
+    ///     do not count against the maximum length. nil: no prefixes.
+    public func search<S: Scorer>(_ scorer: S, sources: [[Int32]], prefixLengths: [Int]? = nil) throws -> [[Hypothesis]] {
         try scorer.checkVocabulary()
+        try checkPrefixLengths(prefixLengths, sentences: sources.count)
         guard !sources.isEmpty else { return [] }
         let vocabularySize = scorer.vocabularySize
         let longestSource = sources.map(\.count).max() ?? 0
         var beams = sources.indices.map {
             SentenceBeam(sentence: $0, sourceLength: sources[$0].count,
-                         limits: options.limits(sourceLength: sources[$0].count, vocabularySize: vocabularySize))
+                         limits: options.limits(sourceLength: sources[$0].count, vocabularySize: vocabularySize,
+                                                prefixLength: prefixLengths?[$0] ?? 0))
         }
         var history = SearchHistory()
         var state = try scorer.start(sources: sources)

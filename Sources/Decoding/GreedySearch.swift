@@ -13,14 +13,17 @@ public struct GreedySearch: Sendable {
     }
 
     /// One hypothesis per source sentence, in input order.
-    /// - Parameter sources: [B][S_b] source ids (no `<s>`, `</s>` or padding).
-    public func search<S: Scorer>(_ scorer: S, sources: [[Int32]]) throws -> [Hypothesis] {
+    /// - Parameters:
+    ///   - sources: [B][S_b] source ids (no `<s>`, `</s>` or padding).
+    ///   - prefixLengths: [B], forced prefix lengths that do not count against the maximum (as in `BeamSearch`).
+    public func search<S: Scorer>(_ scorer: S, sources: [[Int32]], prefixLengths: [Int]? = nil) throws -> [Hypothesis] {
         try scorer.checkVocabulary()
+        try checkPrefixLengths(prefixLengths, sentences: sources.count)
         let vocabularySize = scorer.vocabularySize
         let longestSource = sources.map(\.count).max() ?? 0
         guard !sources.isEmpty else { return [] }
         var rows = sources.indices.map { GreedyRow(sentence: $0, limits: options.limits(
-            sourceLength: sources[$0].count, vocabularySize: vocabularySize)) }
+            sourceLength: sources[$0].count, vocabularySize: vocabularySize, prefixLength: prefixLengths?[$0] ?? 0)) }
         var results = [Hypothesis?](repeating: nil, count: sources.count)
         var state = try scorer.start(sources: sources)
 

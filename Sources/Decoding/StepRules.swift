@@ -18,9 +18,23 @@ func forEachAllowedToken(_ allowance: NextTokenAllowance, vocabularySize: Int, a
 extension SearchOptions {
     /// The limits of a sentence for a scorer of `vocabularySize` ids. When no word can be produced at all
     /// (V = 4 and `<unk>` forbidden), the maximum is 0 so that `</s>` is always allowed.
-    func limits(sourceLength: Int, vocabularySize: Int) -> LengthLimits {
+    /// A forced prefix of `prefixLength` tokens (`PrefixForcingScorer`) does not count against the maximum,
+    /// so a prefix longer than maxLength(S) is still reproduced and followed by up to maxLength(S) tokens.
+    func limits(sourceLength: Int, vocabularySize: Int, prefixLength: Int = 0) -> LengthLimits {
         let canProduceWords = vocabularySize > SpecialToken.count || allowUnknown
-        return canProduceWords ? limits(sourceLength: sourceLength) : LengthLimits(minimum: 0, maximum: 0)
+        guard canProduceWords else { return LengthLimits(minimum: 0, maximum: 0) }
+        var limits = limits(sourceLength: sourceLength)
+        limits.maximum += prefixLength
+        return limits
+    }
+}
+
+/// Throws unless `prefixLengths` is nil or has one non-negative entry per source sentence.
+func checkPrefixLengths(_ prefixLengths: [Int]?, sentences: Int) throws {
+    guard let prefixLengths else { return }
+    guard prefixLengths.count == sentences, prefixLengths.allSatisfy({ $0 >= 0 }) else {
+        throw DecodingError.invalidOption(name: "prefix lengths", value: "\(prefixLengths)",
+                                          expected: "one length ≥ 0 per source sentence (\(sentences))")
     }
 }
 

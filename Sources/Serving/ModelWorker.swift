@@ -14,6 +14,8 @@ struct WorkerAnswer: Sendable {
 /// One request's sentences in a worker's queue. Its mutable state is guarded by the worker's lock.
 final class TranslationJob: @unchecked Sendable {
     let lines: [String]
+    /// nil, or one target prefix per line (`PrefixForcingScorer`).
+    let prefixes: [String]?
     let options: SearchOptions
     let arrival = ContinuousClock.now
     /// The first line that no round has taken yet.
@@ -28,8 +30,9 @@ final class TranslationJob: @unchecked Sendable {
     /// Why the job was given up, when it was.
     var abandonment: (any Error)?
 
-    init(lines: [String], options: SearchOptions) {
+    init(lines: [String], prefixes: [String]? = nil, options: SearchOptions) {
         self.lines = lines
+        self.prefixes = prefixes
         self.options = options
         results = Array(repeating: nil, count: lines.count)
     }
@@ -194,7 +197,11 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
         guard let options = round.first?.job.options else { return }
         let started = ContinuousClock.now
         let lines = round.flatMap { $0.job.lines[$0.range] }
-        let outcome = Swift.Result { try translator(for: options).translate(lines, batchSize: batchSize) }
+        // Jobs without prefixes share a round with those that have them: their lines get empty prefixes.
+        let prefixes: [String]? = round.contains { $0.job.prefixes != nil }
+            ? round.flatMap { slice in slice.job.prefixes.map { Array($0[slice.range]) } ?? Array(repeating: "", count: slice.range.count) }
+            : nil
+        let outcome = Swift.Result { try translator(for: options).translate(lines, prefixes: prefixes, batchSize: batchSize) }
         let elapsed = seconds(ContinuousClock.now - started)
         observer.round(lines.count, elapsed)
         var answers: [(CheckedContinuation<WorkerAnswer, any Error>, Swift.Result<WorkerAnswer, any Error>)] = []

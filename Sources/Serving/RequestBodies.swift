@@ -4,11 +4,13 @@ import Decoding
 /// The JSON bodies of the routes, decoded strictly: a field the route does not know is an error that names
 /// it (as recipes reject unknown keys), and a wrong type names the field and what it should be.
 
-/// `POST /v1/translate`: `{"model": NAME, "q": [LINE, …] or LINE, "beam": K, "n_best": N, "alignment": BOOL}`.
+/// `POST /v1/translate`: `{"model": NAME, "q": [LINE, …] or LINE, "beam": K, "n_best": N, "alignment": BOOL,
+/// "prefix": [PREFIX, …] or PREFIX}` (one target prefix per line of `q`, as `nmt translate --prefix`).
 struct NativeTranslateRequest: Decodable {
-    static let fields = ["model", "q", "beam", "n_best", "alignment"]
+    static let fields = ["model", "q", "beam", "n_best", "alignment", "prefix"]
     var model: String?
     var q: [String]
+    var prefix: [String]?
     var beam: Int?
     var nBest: Int?
     var alignment: Bool
@@ -21,6 +23,11 @@ struct NativeTranslateRequest: Decodable {
             q = [one]
         } else {
             q = try object.decode([String].self, forKey: FieldKey("q"))
+        }
+        if let one = try? object.decode(String.self, forKey: FieldKey("prefix")) {
+            prefix = [one]
+        } else {
+            prefix = try object.decodeIfPresent([String].self, forKey: FieldKey("prefix"))
         }
         beam = try object.decodeIfPresent(Int.self, forKey: FieldKey("beam"))
         nBest = try object.decodeIfPresent(Int.self, forKey: FieldKey("n_best"))

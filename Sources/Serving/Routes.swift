@@ -68,13 +68,18 @@ public enum Routes {
         return try jsonResponse(JSONBody.encode(lists))
     }
 
-    /// `{"model", "q", "beam", "n_best", "alignment"}` → `{"translations": [{"text", "score", "n_best", "alignment"}], "timing"}`.
+    /// `{"model", "q", "beam", "n_best", "alignment", "prefix"}` → `{"translations": [{"text", "score", "n_best", "alignment"}], "timing"}`.
     static func nativeTranslate(_ request: Request, context: ServerContext, service: TranslationService) async throws -> Response {
         let body = try JSONBody.decode(NativeTranslateRequest.self, from: try await body(request, service.settings))
         let (worker, model) = try service.worker(body.model)
         let options = try searchOptions(body, model: model, service.settings)
         let lines = try checkedLines(body.q, field: "q", service.settings)
-        let answer = try await service.translate(lines, options: options, on: worker, connection: context.channel)
+        let prefixes = try body.prefix.map { try checkedLines($0, field: "prefix", service.settings) }
+        if let prefixes, prefixes.count != lines.count {
+            throw ServingError.invalidValue(field: "prefix", detail: "has \(prefixes.count) entries for \(lines.count) lines of `q`; "
+                + "give one prefix per line (\"\" for none)")
+        }
+        let answer = try await service.translate(lines, prefixes: prefixes, options: options, on: worker, connection: context.channel)
         let items = answer.translations.enumerated().map { index, translation -> NativeTranslateResponse.Item in
             let best = translation.nBest.first
             let alignment = body.alignment ? best.flatMap {

@@ -53,10 +53,11 @@ public final class TranslationService: Sendable {
 
     /// Translates `lines` on `worker`, answering 504 after the deadline and dropping the request's queued
     /// sentences when the client's connection closes first.
-    func translate(_ lines: [String], options: SearchOptions, on worker: ModelWorker, connection: (any Channel)?) async throws -> WorkerAnswer {
+    func translate(_ lines: [String], prefixes: [String]? = nil, options: SearchOptions, on worker: ModelWorker,
+                   connection: (any Channel)?) async throws -> WorkerAnswer {
         if stopping.value { throw ServingError.shuttingDown }
         if lines.isEmpty { return WorkerAnswer(translations: [], queueSeconds: 0, computeSeconds: 0) }
-        let job = TranslationJob(lines: lines, options: options)
+        let job = TranslationJob(lines: lines, prefixes: prefixes, options: options)
         let timeout = settings.timeout
         let timer = Task {
             do { try await Task.sleep(for: timeout) } catch { return }

@@ -53,8 +53,7 @@ struct LoadedModel {
     }
 
     func translator(options: SearchOptions, replaceUnknown: Bool) throws -> Translator {
-        try Translator(model: model, source: source, target: target, sourceVocabulary: sourceVocabulary,
-                       targetVocabulary: targetVocabulary, options: options, replaceUnknown: replaceUnknown)
+        try Self.translator([self], weights: nil, options: options, replaceUnknown: replaceUnknown)
     }
 }
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Decoding
-import Seq2SeqModel
 import Tokenization
 
 struct Translate: ParsableCommand {
@@ -10,156 +9,154 @@ struct Translate: ParsableCommand {
         abstract: "Translate text with a trained model: one output line per input line (stdin → stdout).",
         discussion: """
             Reads standard input unless --input is given and writes standard output unless --output is given. \
-            Files and pipes are translated in batches of similar length, in input order; a terminal on stdin \
-            is translated line by line as you type. An empty line gives an empty line. Search settings default \
-            to the decode section of the model's recipe.
+            Files and pipes are read in windows of lines (--window); each window is translated in batches of \
+            similar length and written in input order before the next is read. A terminal on stdin is translated \
+            line by line as you type. An empty line gives an empty line (or its prefix alone). Search settings \
+            default to the decode section of the (first) model's recipe.
             N-best format (--n-best K): K lines per sentence, `INDEX ||| TRANSLATION ||| logprob=LOGPROB ||| SCORE`, \
             INDEX counting from 0, best first.
+            Alignment format (--alignment hard): `TRANSLATION ||| 0-0 1-2 …`, one SOURCE-TARGET pair of word \
+            indices per target word and the source word it attended to most (by target, then source).
             Examples:
               echo "A dog runs." | nmt translate --model models/toy-en-de
               nmt translate --model models/toy-en-de --input test.en --output test.hyp --beam 5
               nmt translate --model DIR --input test.en --n-best 3 --attention align.jsonl --attention-svg pictures/
+              nmt translate --model A --model B --weights 0.6,0.4 --input test.en
+              nmt translate --model DIR --input test.en --prefix starts.de --alignment hard
             """)
 
-    @Option(help: "The model directory written by `nmt train`.")
-    var model: String
+    @OptionGroup(title: "Model") var model: ModelFlags
+    @OptionGroup(title: "Input and output") var io: InputOutputFlags
+    @OptionGroup(title: "Search") var search: SearchFlags
+    @OptionGroup(title: "Output format") var format: OutputFormatFlags
+    @OptionGroup(title: "Speed") var speed: SpeedFlags
 
-    @Option(help: "Weights file to use instead of the directory's best (or latest) checkpoint.")
-    var checkpoint: String?
-
-    @Option(help: "Input file (default: standard input).")
-    var input: String?
-
-    @Option(help: "Output file (default: standard output); written to a temporary name and renamed at the end.")
-    var output: String?
-
-    @Option(help: "Beam size; 1 is greedy search.")
-    var beam: Int?
-
-    @Option(help: "Print the K best translations of each sentence (K ≤ beam) in the n-best format (with scores, also for K = 1).")
-    var nBest: Int?
-
-    @Option(help: "Sentences per batch.")
-    var batchSize: Int?
-
-    @Option(help: "Length normalization: none, avg (score / length^alpha) or wu (GNMT).")
-    var lengthPenalty: String?
-
-    @Option(help: "The alpha of the length penalty.")
-    var alpha: Double?
-
-    @Option(help: "Longest output as a multiple of the source length (plus 5 tokens).")
-    var maxLengthRatio: Double?
-
-    @Option(help: "Shortest output in tokens.")
-    var minLength: Int?
-
-    @Flag(help: "Replace each <unk> in the output by the source token it attended to most.")
-    var replaceUnk = false
-
-    @Option(help: "Write each sentence's attention matrix as one JSON object per line to this file.")
-    var attention: String?
-
-    @Option(help: "Draw each sentence's attention as an SVG heatmap in this folder.")
-    var attentionSvg: String?
-
-    @Flag(help: "Score only the target tokens of the model's shortlist (`nmt shortlist --model DIR` makes it): faster, and nearly the same translations.")
-    var shortlist = false
-
-    @Option(help: "Precision of the decoder's large products: f32 (exact, the default) or int8 (8-bit weights and inputs through oneDNN, VNNI where the CPU has it; slightly different translations).")
-    var precision = "f32"
-
-    @Option(help: "Batches translated at once, each on one core (default: the number of cores). The output is the same for any value.")
-    var threads: Int?
-
-    @Flag(help: "Translate each line as soon as it arrives and flush its translation, as for a terminal (for programs that talk to nmt through a pipe).")
-    var lineByLine = false
-
-    /// Bounds the flags that search does not check itself (search checks beam, n-best and lengths).
     func validate() throws {
-        if let batchSize, !(1...SearchBounds.maxBatchSize).contains(batchSize) {
-            throw ValidationError("--batch-size must be from 1 to \(SearchBounds.maxBatchSize), not \(batchSize)")
-        }
-        if InferencePrecision(rawValue: precision) == nil {
-            let hint = precision == "bf16" ? " (bf16 products are not implemented yet)" : ""
-            throw ValidationError("--precision must be f32 or int8, not \(precision)\(hint)")
-        }
-        if let threads, !(1...256).contains(threads) {
-            throw ValidationError("--threads must be from 1 to 256, not \(threads)")
+        if format.alignment != nil && search.nBest != nil {
+            throw ValidationError("--alignment hard writes one alignment per output line; it cannot be combined with --n-best")
         }
     }
 
     func run() throws {
         try reportingErrors {
             let started = Date()
-            let loaded = try LoadedModel.open(model, weights: checkpoint)
-            let decode = loaded.recipe.decode
-            var options = try SearchOptions(decode)
-            options.beamSize = beam ?? decode.beam
-            options.nBest = nBest ?? 1
-            options.lengthPenalty = try LengthPenalty(name: lengthPenalty ?? decode.lengthPenalty.rawValue, alpha: alpha ?? decode.alpha)
-            options.maxLengthRatio = maxLengthRatio ?? decode.maxLengthRatio
-            options.minLength = minLength ?? decode.minLength
-            let replaceUnknown = replaceUnk || decode.replaceUnk
-            options.keepAttention = replaceUnknown || attention != nil || attentionSvg != nil
-            if options.keepAttention, loaded.recipe.model.attention == .none {
-                throw CLIError.message("the model in \(model) was trained with model.attention: none, so it has no attention "
-                    + "weights for --replace-unk, --attention or --attention-svg; drop those options or train with an attention")
+            let members = try model.models.enumerated().map { i, path in
+                try LoadedModel.open(path, weights: model.checkpoints.isEmpty ? nil : model.checkpoints[i])
             }
-            let translator = try loaded.translator(options: options, replaceUnknown: replaceUnknown)
-            translator.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
-            if shortlist { translator.shortlist = try loaded.shortlist() }
-            loaded.model.prepareInference(precision: InferencePrecision(rawValue: precision) ?? .f32)
-            let loadSeconds = Date().timeIntervalSince(started)
-            let reader = try LineReader(path: input)
-            let out = try LineOutput(path: output)
-            let alignments = try AttentionWriter(jsonPath: attention, svgFolder: attentionSvg)
-            let terminal = input == nil && isatty(0) != 0
-            let interactive = terminal || lineByLine
-            let batch = batchSize ?? decode.batchSize
-            var index = 0
-            if interactive {
-                if terminal { Console.log("model loaded in \(String(format: "%.2f", loadSeconds)) s; type a sentence and press Enter (Ctrl-D ends)") }
-                while let line = try nextLine(reader) {
-                    let result = try translator.translate([line], batchSize: 1)
-                    try emit(result, startingAt: index, out: out, alignments: alignments)
-                    try out.flush()
-                    index += 1
-                }
-            } else {
-                var lines: [String] = []
-                while let line = try nextLine(reader) { lines.append(line) }
-                let clock = Date()
-                let results = try translator.translate(lines, batchSize: batch) { done in
-                    let rate = Double(done) / max(Date().timeIntervalSince(clock), 1e-9)
-                    Console.progress(String(format: "translated %d/%d sentences, %.1f sentences/s", done, lines.count, rate))
-                }
-                Console.endProgress()
-                try emit(results, startingAt: 0, out: out, alignments: alignments)
-                let seconds = Date().timeIntervalSince(clock)
-                let tokens = results.reduce(0) { $0 + $1.targetTokens.count }
-                Console.log(String(format: "%d sentences in %.2f s (%.1f sentences/s, %d target tokens, %.0f target tokens/s; model load %.2f s)",
-                                   lines.count, seconds, Double(lines.count) / max(seconds, 1e-9), tokens,
-                                   Double(tokens) / max(seconds, 1e-9), loadSeconds))
+            for member in members.dropFirst() { try members[0].checkEnsembleMember(member) }
+            let settings = try TranslateSettings(search: search, io: io, format: format, decode: members[0].recipe.decode)
+            if settings.search.keepAttention, members[0].recipe.model.attention == .none {
+                throw CLIError.message("the model in \(members[0].directory.path) was trained with model.attention: none, so it has no "
+                    + "attention weights for --replace-unk, --alignment, --attention or --attention-svg; drop those options or train with an attention")
             }
-            try out.finish()
-            try alignments.finish()
+            let translator = try LoadedModel.translator(members, weights: model.parsedWeights, options: settings.search,
+                                                        replaceUnknown: settings.replaceUnknown)
+            translator.threads = speed.threads ?? ProcessInfo.processInfo.activeProcessorCount
+            if speed.shortlist { translator.shortlist = try members[0].shortlist() }
+            for member in members { member.model.prepareInference(precision: speed.inferencePrecision) }
+            let session = try TranslationSession(translator: translator, settings: settings, io: io, format: format)
+            try session.run(loadSeconds: Date().timeIntervalSince(started))
         }
     }
+}
 
-    private func nextLine(_ reader: LineReader) throws -> String? { try reader.nextLine() }
+/// One run of `translate`: reads lines (and prefixes) window by window, translates, writes in input order.
+final class TranslationSession {
+    private let translator: Translator
+    private let settings: TranslateSettings
+    private let format: OutputFormatFlags
+    private let reader: LineReader
+    private let prefixes: LineReader?
+    private let out: LineOutput
+    private let alignments: AttentionWriter
+    private let interactive: Bool
+    private let terminal: Bool
+    private var written = 0  // sentences written so far
 
-    private func emit(_ results: [Translator.Translation], startingAt start: Int, out: LineOutput, alignments: AttentionWriter) throws {
-        for (k, result) in results.enumerated() {
-            if result.truncated {
-                Console.log("warning: line \(start + k + 1) is longer than \(400) tokens; only its first 400 were translated")
+    init(translator: Translator, settings: TranslateSettings, io: InputOutputFlags, format: OutputFormatFlags) throws {
+        self.translator = translator
+        self.settings = settings
+        self.format = format
+        reader = try LineReader(path: io.input)
+        prefixes = try io.prefix.map { try LineReader(path: $0) }
+        out = try LineOutput(path: io.output)
+        alignments = try AttentionWriter(jsonPath: format.attention, svgFolder: format.attentionSvg)
+        terminal = io.input == nil && isatty(0) != 0
+        interactive = terminal || io.lineByLine
+    }
+
+    func run(loadSeconds: Double) throws {
+        if interactive {
+            if terminal { Console.log("model loaded in \(String(format: "%.2f", loadSeconds)) s; type a sentence and press Enter (Ctrl-D ends)") }
+            while let (lines, prefixes) = try nextWindow(size: 1) {
+                try emit(try translator.translate(lines, prefixes: prefixes, batchSize: 1))
+                try out.flush()
             }
-            if nBest != nil {  // --n-best K, even K = 1, asks for the n-best format
-                for line in NBestFormat.lines(sentenceIndex: start + k, entries: result.nBest) { try out.write(line: line) }
+        } else {
+            let clock = Date()
+            var tokens = 0
+            while let (lines, prefixes) = try nextWindow(size: settings.window) {
+                let results = try translator.translate(lines, prefixes: prefixes, batchSize: settings.batchSize) { [written] done in
+                    let rate = Double(written + done) / max(Date().timeIntervalSince(clock), 1e-9)
+                    Console.progress(String(format: "translated %d sentences, %.1f sentences/s", written + done, rate))
+                }
+                tokens += results.reduce(0) { $0 + $1.targetTokens.count }
+                try emit(results)
+                try out.flush()  // a pipe gets each window as soon as it is done
+            }
+            Console.endProgress()
+            let seconds = Date().timeIntervalSince(clock)
+            Console.log(String(format: "%d sentences in %.2f s (%.1f sentences/s, %d target tokens, %.0f target tokens/s; model load %.2f s)",
+                               written, seconds, Double(written) / max(seconds, 1e-9), tokens,
+                               Double(tokens) / max(seconds, 1e-9), loadSeconds))
+        }
+        try out.finish()
+        try alignments.finish()
+    }
+
+    /// Up to `size` input lines and, with --prefix, their prefixes; nil at the end of the input.
+    private func nextWindow(size: Int) throws -> (lines: [String], prefixes: [String]?)? {
+        var lines: [String] = []
+        var forced: [String] = []
+        while lines.count < size, let line = try reader.nextLine() {
+            lines.append(line)
+            guard let prefixes else { continue }
+            guard let prefix = try prefixes.nextLine() else {
+                throw CLIError.message("the prefix file \(prefixes.name) has \(prefixes.lineNumber) lines, but the input "
+                    + "\(reader.name) has more; give one prefix line per input line (an empty line for no prefix)")
+            }
+            forced.append(prefix)
+        }
+        if lines.isEmpty, let prefixes, try prefixes.nextLine() != nil {
+            while try prefixes.nextLine() != nil {}
+            throw CLIError.message("the prefix file \(prefixes.name) has \(prefixes.lineNumber) lines, but the input "
+                + "\(reader.name) has \(reader.lineNumber); give one prefix line per input line")
+        }
+        return lines.isEmpty ? nil : (lines, prefixes == nil ? nil : forced)
+    }
+
+    private func emit(_ results: [Translator.Translation]) throws {
+        for result in results {
+            let index = written
+            if result.truncated {
+                Console.log("warning: line \(index + 1) is longer than \(translator.maxSourceTokens) tokens; only its first "
+                    + "\(translator.maxSourceTokens) were translated")
+            }
+            if settings.nBestFormat {
+                for line in NBestFormat.lines(sentenceIndex: index, entries: result.nBest) { try out.write(line: line) }
+            } else if format.alignment == .hard {
+                try out.write(line: result.text + " ||| " + Self.pharaoh(result))
             } else {
                 try out.write(line: result.text)
             }
-            try alignments.add(index: start + k, result)
+            try alignments.add(index: index, result)
+            written += 1
         }
+    }
+
+    /// The best translation's hard alignment; empty without attention (an empty line).
+    static func pharaoh(_ result: Translator.Translation) -> String {
+        guard let attention = result.nBest.first?.hypothesis.attention else { return "" }
+        return HardAlignment.pharaoh(source: result.sourceTokens, target: result.targetTokens, attention: attention)
     }
 }

@@ -92,6 +92,25 @@ final class RouteTests: XCTestCase {
         }
     }
 
+    /// `prefix`: one target prefix per line of `q`, as `nmt translate --prefix` and `Translator.translate` give it.
+    func testNativeRoutePrefixesStartTheTranslations() async throws {
+        let lines = Self.lines
+        let prefixes = ["b", "", "x y", "", "c"]
+        let expected = try ServingFixtures.translator().translate(lines, prefixes: prefixes, batchSize: 16)
+        for (translation, prefix) in zip(expected, prefixes) { XCTAssertTrue(translation.text.hasPrefix(prefix), translation.text) }
+        try await ServingFixtures.withRoutes(try ServingFixtures.service()) { client in
+            let q = "[" + lines.map(jsonString).joined(separator: ",") + "]"
+            let p = "[" + prefixes.map(jsonString).joined(separator: ",") + "]"
+            let response = try await client.post("/v1/translate", #"{"model": "toy", "q": \#(q), "prefix": \#(p)}"#)
+            XCTAssertEqual(response.status, .ok, response.text)
+            let translations = try XCTUnwrap((try response.json() as? [String: Any])?["translations"] as? [[String: Any]])
+            XCTAssertEqual(translations.map { $0["text"] as? String }, expected.map(\.text))
+            let wrong = try await client.post("/v1/translate", #"{"q": ["a", "b"], "prefix": "x"}"#)
+            XCTAssertEqual(wrong.status, .badRequest)
+            XCTAssertTrue(wrong.text.contains("prefix"), wrong.text)
+        }
+    }
+
     func testBadRequestsAnswer400NamingTheProblem() async throws {
         try await ServingFixtures.withRoutes(try ServingFixtures.service()) { client in
             func expect(_ uri: String, _ body: String, _ fragment: String, status: HTTPResponse.Status = .badRequest,
