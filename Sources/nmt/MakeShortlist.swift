@@ -28,7 +28,7 @@ struct MakeShortlist: ParsableCommand {
     var frequent = 100
 
     @Option(help: "Target tokens scored per source token of a batch.")
-    var perSource = 50
+    var perSource = 20
 
     @Option(help: "Source side of the training pairs (default: the recipe's data.train with its source language).")
     var source: String?
