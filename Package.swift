@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "Seq2SeqModelTests", dependencies: ["Seq2SeqModel", "TensorKernels", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "RecipesTests", dependencies: ["Recipes", "TestSupport"]),
-        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Seq2SeqModel", "TensorKernels", "TestSupport"]),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Seq2SeqModel", "TensorKernels", "Tokenization", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelFiles", "Decoding", "Evaluation", "Recipes", "Tokenization", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["nmt", "ModelFiles", "TensorKernels", "TestSupport"]),
         .testTarget(

@@ -86,14 +86,6 @@ CLONES void nmt_log_softmax(int64_t rows, int64_t columns, int64_t stride, float
     }
 }
 
-CLONES void nmt_log_normalizers(int64_t rows, int64_t columns, int64_t stride, const float *values, float *normalizers) {
-    for (int64_t r = 0; r < rows; r++) {
-        const float *row = values + r * stride;
-        float best = row_max(row, columns);
-        normalizers[r] = best + logf(row_exp_sum(row, columns, best));
-    }
-}
-
 CLONES void nmt_lstm_forward(int64_t batch, int64_t hidden, float *gates, const float *c_prev, const float *h_prev,
                              float *c, float *h, const float *mask) {
     const int64_t H = hidden;
@@ -119,13 +111,6 @@ CLONES void nmt_lstm_forward(int64_t batch, int64_t hidden, float *gates, const 
 
 CLONES void nmt_tanh(int64_t count, float *x) {
     for (int64_t i = 0; i < count; i++) x[i] = fast_tanh(x[i]);
-}
-
-CLONES void nmt_bias_tanh(int64_t rows, int64_t columns, int64_t stride, const float *bias, float *x) {
-    for (int64_t r = 0; r < rows; r++) {
-        float *row = x + r * stride;
-        for (int64_t j = 0; j < columns; j++) row[j] = fast_tanh(row[j] + bias[j]);
-    }
 }
 
 CLONES void nmt_additive_scores(int64_t length, int64_t size, const float *query, const float *keys, int64_t key_stride,

@@ -1,3 +1,5 @@
+import Tokenization
+
 /// A vocabulary shortlist, as Marian's lexical shortlist and CTranslate2's vocabulary map: the target
 /// tokens worth scoring for a batch are the N most frequent target tokens, plus, for each source token
 /// of the batch, the K target tokens that co-occur with it most (by the Dice coefficient over the
@@ -30,12 +32,12 @@ public struct Shortlist: Sendable, Equatable {
     }
 
     /// The target ids to score for a batch of sources, ascending (so search's ties still go to the lowest
-    /// id); always holds `<unk>` and `</s>`.
-    public func candidates(for sources: [[Int32]]) -> [Int32] {
+    /// id); always holds `<unk>`, `</s>` and the `forced` ids (the batch's target prefixes).
+    public func candidates(for sources: [[Int32]], forced: [Int32] = []) -> [Int32] {
         var chosen = [Bool](repeating: false, count: targetVocabularySize)
         chosen[Int(SpecialToken.unknown)] = true
         chosen[Int(SpecialToken.end)] = true
-        for t in frequent { chosen[Int(t)] = true }
+        for t in frequent + forced { chosen[Int(t)] = true }
         for source in sources {
             for s in source where Int(s) < perSource.count { for t in perSource[Int(s)] { chosen[Int(t)] = true } }
         }
@@ -77,8 +79,9 @@ public struct Shortlist: Sendable, Equatable {
         return Shortlist(frequent: frequent, perSource: perSource, targetVocabularySize: targetVocabularySize)
     }
 
-    /// The file text (see the type's comment), tokens spelled by the vocabularies.
-    public func fileText(frequentCount: Int, perSourceCount: Int, sourceTokens: [String], targetTokens: [String]) -> String {
+    /// The file text (see the type's comment), tokens spelled by the model's vocabularies.
+    public func fileText(frequentCount: Int, perSourceCount: Int, source: Vocabulary, target: Vocabulary) -> String {
+        let sourceTokens = source.tokens, targetTokens = target.tokens
         var lines = ["\(Self.formatLine)\tfrequent=\(frequentCount)\tper_source=\(perSourceCount)",
                      Self.frequentKey + "\t" + frequent.map { targetTokens[Int($0)] }.joined(separator: " ")]
         for (s, targets) in perSource.enumerated() where !targets.isEmpty {
@@ -89,7 +92,7 @@ public struct Shortlist: Sendable, Equatable {
 
     /// Parses a shortlist file against the model's vocabularies; an unknown token or a malformed line is
     /// an error naming the file and line.
-    public static func parse(_ text: String, path: String, sourceIds: [String: Int], targetIds: [String: Int]) throws -> Shortlist {
+    public static func parse(_ text: String, path: String, source: Vocabulary, target: Vocabulary) throws -> Shortlist {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }
         func fail(_ line: Int, _ why: String) -> ShortlistError { ShortlistError(path: path, line: line, reason: why) }
@@ -97,26 +100,26 @@ public struct Shortlist: Sendable, Equatable {
             throw fail(1, "the first line must start with \(formatLine); write the file with `nmt shortlist --model DIR`")
         }
         var frequent: [Int32] = []
-        var perSource = [[Int32]](repeating: [], count: sourceIds.count)
+        var perSource = [[Int32]](repeating: [], count: source.count)
         for (index, line) in lines.enumerated().dropFirst() {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 2 else { throw fail(index + 1, "expected `TOKEN<TAB>TARGET TARGET …`, found \(fields.count) tab-separated fields") }
             var ids: [Int32] = []
             for token in fields[1].split(separator: " ") {
-                guard let id = targetIds[String(token)] else {
+                guard target.contains(String(token)) else {
                     throw fail(index + 1, "the target token `\(token)` is not in the model's target vocabulary; the shortlist belongs to another model")
                 }
-                ids.append(Int32(id))
+                ids.append(Int32(target.id(for: String(token))))
             }
             if fields[0] == Substring(frequentKey) {
                 frequent = ids
-            } else if let s = sourceIds[String(fields[0])] {
-                perSource[s] = ids
+            } else if source.contains(String(fields[0])) {
+                perSource[source.id(for: String(fields[0]))] = ids
             } else {
                 throw fail(index + 1, "the source token `\(fields[0])` is not in the model's source vocabulary; the shortlist belongs to another model")
             }
         }
-        return Shortlist(frequent: frequent, perSource: perSource, targetVocabularySize: targetIds.count)
+        return Shortlist(frequent: frequent, perSource: perSource, targetVocabularySize: target.count)
     }
 }
 

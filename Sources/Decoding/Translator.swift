@@ -187,7 +187,8 @@ private struct BatchSearcher: @unchecked Sendable {
     let shortlist: Shortlist?
 
     func search(_ sources: [[Int32]], prefixes: [[Int32]]) throws -> [[Hypothesis]] {
-        let members = models.map { ModelScorer(model: $0, options: options, shortlist: shortlist) }
+        let forced = prefixes.flatMap { $0 }
+        let members = models.map { ModelScorer(model: $0, options: options, shortlist: shortlist, forcedTargets: forced) }
         if members.count == 1 { return try search(members[0], sources, prefixes: prefixes) }
         return try search(EnsembleScorer(members: members, weights: weights), sources, prefixes: prefixes)
     }

@@ -116,8 +116,7 @@ extension Seq2Seq {
         let context = InferenceBatch(decoder: decoder, memory: memory, store: parameters, quantized: quantizedDecoder,
                                      capacity: B * max(rowsPerSentence, 1), vocabulary: configuration.targetVocabularySize,
                                      subset: candidates.map { OutputSubset(decoder.output, store: parameters, ids: $0) })
-        let state = InferenceState(rows: B, batch: context)
-        state.buffers.a.zero()
+        let state = InferenceState(rows: B, batch: context)  // fresh buffers: ã₋₁ = 0
         bridge.forward(parameters, batch: B, finalH: enc.finalH.pointer, finalC: enc.finalC.pointer,
                        h0: state.buffers.h.pointer, c0: state.buffers.c.pointer)
         return state

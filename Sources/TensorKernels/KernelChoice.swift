@@ -24,11 +24,6 @@ public enum KernelChoice {
         return vectorLevel < 4
     }()
 
-    /// A short description for logs and benchmarks, e.g. "avx512, recurrent products NN".
-    public static var summary: String {
-        let isa = vectorLevel >= 4 ? "avx512" : (vectorLevel == 3 ? "avx2" : "sse2")
-        return "\(isa), recurrent products \(transposeRecurrentWeights ? "NT" : "NN")"
-    }
 }
 
 extension GEMM {

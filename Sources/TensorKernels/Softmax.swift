@@ -75,13 +75,6 @@ public enum SoftmaxKernel {
         nmt_log_softmax(Int64(rows), Int64(V), Int64(V), values)
     }
 
-    /// log Σ_j exp(x_rj) of each row of `values` `[N, V]` into `normalizers` `[N]` (the row stays as it is).
-    @inlinable
-    public static func logNormalizers(rows: Int, vocabulary V: Int, values: UnsafePointer<Float>,
-                                      into normalizers: UnsafeMutablePointer<Float>) {
-        nmt_log_normalizers(Int64(rows), Int64(V), Int64(V), values, normalizers)
-    }
-
     /// The same log-softmax in Swift: the oracle of the C kernel.
     public static func portableLogSoftmax(rows: Int, vocabulary V: Int, values: UnsafeMutablePointer<Float>,
                                   scratch: UnsafeMutablePointer<Float>? = nil) {

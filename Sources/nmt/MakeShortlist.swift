@@ -57,8 +57,7 @@ struct MakeShortlist: ParsableCommand {
                                             targetVocabularySize: loaded.targetVocabulary.count, frequent: frequent, perSource: perSource)
             let path = loaded.directory.shortlist
             try AtomicFile.write(shortlist.fileText(frequentCount: frequent, perSourceCount: perSource,
-                                                    sourceTokens: loaded.sourceVocabulary.tokens,
-                                                    targetTokens: loaded.targetVocabulary.tokens), to: path)
+                                                    source: loaded.sourceVocabulary, target: loaded.targetVocabulary), to: path)
             let typical = shortlist.candidates(for: Array(sources.prefix(32))).count
             Console.log(String(format: "wrote %@ from %d pairs in %.1f s: the first batch of 32 sentences scores %d of %d target tokens",
                                path, pairs.source.count, Date().timeIntervalSince(started), typical, loaded.targetVocabulary.count))
@@ -73,8 +72,7 @@ extension LoadedModel {
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw CLIError.message("\(path) does not exist; make it with `nmt shortlist --model \(directory.path)`")
         }
-        func ids(_ v: Vocabulary) -> [String: Int] { Dictionary(v.tokens.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }) }
-        return try Shortlist.parse(String(decoding: bytes, as: UTF8.self), path: path, sourceIds: ids(sourceVocabulary),
-                                   targetIds: ids(targetVocabulary))
+        return try Shortlist.parse(String(decoding: bytes, as: UTF8.self), path: path, source: sourceVocabulary,
+                                   target: targetVocabulary)
     }
 }

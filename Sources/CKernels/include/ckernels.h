@@ -14,10 +14,6 @@ int nmt_kernels_level(void);
 /// In-place log-softmax of `rows` rows of `columns` values, row stride `stride`.
 void nmt_log_softmax(int64_t rows, int64_t columns, int64_t stride, float *values);
 
-/// Log-softmax normalizers without writing the row: normalizers[r] = log Σ_j exp(x_rj), so that
-/// log p_rj = x_rj − normalizers[r].
-void nmt_log_normalizers(int64_t rows, int64_t columns, int64_t stride, const float *values, float *normalizers);
-
 /// One LSTM step for `batch` rows (gate blocks i, f, g, o, each `hidden` wide, in `gates` [batch, 4·hidden]):
 /// pre-activations in, activations out; c = f⊙c₋ + i⊙g, h = o⊙tanh(c). A row with mask 0 keeps its state
 /// (and gets zero activations); `mask` may be NULL (all rows real).
@@ -26,9 +22,6 @@ void nmt_lstm_forward(int64_t batch, int64_t hidden, float *gates, const float *
 
 /// x = tanh(x) for `count` values.
 void nmt_tanh(int64_t count, float *x);
-
-/// x = tanh(x + bias) row by row: `rows` rows of `columns`, row stride `stride`, bias [columns].
-void nmt_bias_tanh(int64_t rows, int64_t columns, int64_t stride, const float *bias, float *x);
 
 /// Additive attention scores for one query: e_j = v · tanh(q + K_j) for j < length, where K_j starts
 /// at keys + j·key_stride and q, v, K_j have `size` entries.
