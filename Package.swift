@@ -63,7 +63,7 @@ let package = Package(
             name: "nmt",
             dependencies: [
                 "MessagePassing", "Serving",
-                "Tokenization", "Seq2SeqModel", "ModelFiles", "Training", "Decoding", "Evaluation", "Recipes", "TensorKernels",
+                "Tokenization", "Seq2SeqModel", "ModelFiles", "Training", "Decoding", "Evaluation", "Recipes", "TensorKernels", "CKernels",
                 "DurableFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

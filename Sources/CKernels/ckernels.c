@@ -3,6 +3,7 @@
 #include "ckernels.h"
 #include <math.h>
 #include <string.h>
+#include <malloc.h>
 
 #define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 
@@ -158,3 +159,7 @@ CLONES void nmt_dequantize_add(int64_t rows, int64_t columns, const int32_t *pro
         for (int64_t j = 0; j < columns; j++) o[j] += (float)p[j] * scales[j];
     }
 }
+
+int nmt_release_free_memory(void) { return malloc_trim(0); }
+
+int nmt_fix_mmap_threshold(int64_t bytes) { return mallopt(M_MMAP_THRESHOLD, (int)bytes); }

@@ -138,9 +138,11 @@ extension Seq2Seq {
     public func loadWeights(_ file: SafeTensors, path: String) throws {
         try Self.checkTensors(file, configuration: configuration, path: path)
         for view in parameters.views {
-            file.tensors[view.name]!.bytes.withUnsafeBytes { raw in
+            let bytes = file.tensors[view.name]!.bytes
+            bytes.withUnsafeBytes { raw in
                 parameters.value(view).update(from: raw.bindMemory(to: Float.self).baseAddress!, count: view.count)
             }
+            bytes.releasePages()
             let values = UnsafeBufferPointer(start: parameters.value(view), count: view.count)
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
                 throw CheckpointError.nonFiniteWeight(path: path, name: view.name, index: bad)

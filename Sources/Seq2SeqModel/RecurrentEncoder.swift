@@ -81,7 +81,12 @@ public struct RecurrentEncoder: Sendable {
                                           output: output.pointer, outputStride: 2 * H, keepsBackward: keepsBackward)
             let r = layer.backward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask,
                                            output: output.pointer + H, outputStride: 2 * H, keepsBackward: keepsBackward)
-            if keepsBackward { cache.inputs.append(input) }
+            if keepsBackward {
+                cache.inputs.append(input)
+            } else {  // inference needs only the top layer: the memory and the final states
+                cache.outputs.removeAll()
+                cache.caches.removeAll()
+            }
             cache.dropMasks.append(mask)
             cache.outputs.append(output)
             cache.caches.append((f, r))

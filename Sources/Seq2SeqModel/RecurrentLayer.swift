@@ -52,8 +52,10 @@ public struct RecurrentLayer: Sendable {
             self.batch = batch
             self.keepsBackward = keepsBackward
             let N = steps * batch, kept = keepsBackward ? N * hidden : 0
-            gates = FloatBuffer(count: N * cell.gateCount * hidden)
-            recurrent = cell.separateRecurrent ? FloatBuffer(count: N * cell.gateCount * hidden) : nil
+            // At inference the gates are computed `inferenceChunk` steps at a time into one reused block.
+            let gateRows = keepsBackward ? N : min(steps, RecurrentLayer.inferenceChunk) * batch
+            gates = FloatBuffer(count: gateRows * cell.gateCount * hidden)
+            recurrent = cell.separateRecurrent ? FloatBuffer(count: gateRows * cell.gateCount * hidden) : nil
             hPrev = FloatBuffer(count: kept)
             cPrev = cell.hasCellState ? FloatBuffer(count: kept) : nil
             cNew = cell.hasCellState ? FloatBuffer(count: N * hidden) : nil
@@ -61,6 +63,11 @@ public struct RecurrentLayer: Sendable {
             self.mask = mask
         }
     }
+
+    /// Time steps whose input products are computed together at inference: enough rows for an efficient
+    /// product, while the gates of a long batch are not all held at once (they were most of translate's
+    /// working memory).
+    static let inferenceChunk = 8
 
     /// The time index of processing step k.
     @inline(__always) func time(_ k: Int, _ steps: Int) -> Int { reverse ? steps - 1 - k : k }
@@ -77,9 +84,16 @@ public struct RecurrentLayer: Sendable {
         let H = hidden, G = cell.gateCount * H
         let cache = Cache(steps: S, batch: B, hidden: H, cell: cell, mask: mask, keepsBackward: keepsBackward)
         let zeros = FloatBuffer(count: B * H)
-        Rows.broadcast(store.value(bias), rows: S * B, columns: G, into: cache.gates.pointer, ld: G)
-        GEMM.multiply(m: S * B, n: G, k: input, a: x, lda: input, b: store.value(wx), ldb: G,
-                      beta: 1, c: cache.gates.pointer, ldc: G)
+        /// b + x·Wx for the time steps `times` into the first rows of the gates.
+        func inputProducts(_ times: Range<Int>) {
+            let gates = cache.gates.pointer
+            Rows.broadcast(store.value(bias), rows: times.count * B, columns: G, into: gates, ld: G)
+            GEMM.multiply(m: times.count * B, n: G, k: input, a: x + times.lowerBound * B * input, lda: input,
+                          b: store.value(wx), ldb: G, beta: 1, c: gates, ldc: G)
+        }
+        let chunk = keepsBackward ? S : min(S, Self.inferenceChunk)
+        var chunkStart = 0  // the first time step whose gates the block holds
+        if keepsBackward { inputProducts(0..<S) }
         var hp = UnsafePointer(zeros.pointer), cp = UnsafePointer(zeros.pointer)
         let wh = product.prepared(store)
         for k in 0..<S {
@@ -87,8 +101,14 @@ public struct RecurrentLayer: Sendable {
             if keepsBackward {
                 cache.hPrev.row(rowsAt, columns: H).update(from: hp, count: B * H)
                 cache.cPrev?.row(rowsAt, columns: H).update(from: cp, count: B * H)
+            } else if k % chunk == 0 {  // the next chunk's steps, in time order whichever the direction
+                let end = min(k + chunk, S), times = reverse ? (S - end)..<(S - k) : k..<end
+                inputProducts(times)
+                chunkStart = times.lowerBound
             }
-            let g = cache.gates.row(rowsAt, columns: G), rec = cache.recurrent?.row(rowsAt, columns: G)
+            // The gates of time t: row t·B, or at inference its place in the chunk.
+            let gateRow = keepsBackward ? rowsAt : (t - chunkStart) * B
+            let g = cache.gates.row(gateRow, columns: G), rec = cache.recurrent?.row(gateRow, columns: G)
             product.forward(store, weight: wh, rows: B, input: hp, ld: H, gates: g, recurrent: rec)
             let cn = cache.cNew?.row(rowsAt, columns: H), hn = cache.hNew.row(rowsAt, columns: H)
             cell.forward(batch: B, hidden: H, gates: g, recurrent: rec.map { UnsafePointer($0) }, cPrev: cp, hPrev: hp,

@@ -10,21 +10,27 @@ public struct SafeTensors: Sendable {
     public struct Tensor: Sendable, Equatable {
         public var dtype: DType
         public var shape: [Int]
-        /// Raw little-endian bytes.
-        public var bytes: [UInt8]
+        /// Raw little-endian bytes: owned, or a range of a mapped file (see `SafeTensors.read`).
+        public var bytes: TensorBytes
 
         public init(floats: [Float], shape: [Int]) {
             precondition(shape.reduce(1, *) == floats.count, "tensor shape \(shape) vs \(floats.count) values")
             dtype = .F32
             self.shape = shape
-            bytes = floats.withUnsafeBytes { Array($0) }
+            bytes = TensorBytes(floats.withUnsafeBytes { Array($0) })
         }
 
         public init(int64s: [Int64], shape: [Int]) {
             precondition(shape.reduce(1, *) == int64s.count, "tensor shape \(shape) vs \(int64s.count) values")
             dtype = .I64
             self.shape = shape
-            bytes = int64s.withUnsafeBytes { Array($0) }
+            bytes = TensorBytes(int64s.withUnsafeBytes { Array($0) })
+        }
+
+        init(dtype: DType, shape: [Int], bytes: TensorBytes) {
+            self.dtype = dtype
+            self.shape = shape
+            self.bytes = bytes
         }
 
         public var floats: [Float] {
@@ -69,7 +75,7 @@ public struct SafeTensors: Sendable {
         var length = UInt64(header.utf8.count).littleEndian
         withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
         data.append(contentsOf: Array(header.utf8))
-        for (_, t) in sorted { data.append(contentsOf: t.bytes) }
+        for (_, t) in sorted { t.bytes.withUnsafeBytes { data.append(contentsOf: $0) } }
         return data
     }
 

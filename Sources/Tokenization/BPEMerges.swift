@@ -45,29 +45,34 @@ public struct BPEMerges: Sendable, Equatable {
 
     /// Parses the text of a merges file; `path` is only used in messages.
     public static func parse(_ text: String, path: String) throws -> BPEMerges {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Lines and fields are split on UTF-8 bytes (a merges file has tens of thousands of lines, and the
+        // translator reads it at start-up); a CR before the LF is left on the line and refused below.
+        var lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
         if lines.last == "" { lines.removeLast() }
         guard let first = lines.first, first == header else {
             throw TokenizationError.malformedMerges(
                 path: path, line: 1, reason: "the first line must be `\(header)`, found `\(lines.first ?? "")`")
         }
+        let joiner = Array(TokenMarkers.joinerString.utf8)
         var pairs: [Pair] = []
-        var seen = Set<Pair>()
+        pairs.reserveCapacity(lines.count - 1)
+        var seen = Set<Pair>(minimumCapacity: lines.count - 1)
         for (index, line) in lines.enumerated().dropFirst() {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            let fields = line.utf8.split(separator: 0x20, omittingEmptySubsequences: false)
             guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
                 throw TokenizationError.malformedMerges(
                     path: path, line: index + 1, reason: "expected two symbols separated by one space, found `\(line)`")
             }
-            guard fields[0].count > 1, fields[0].last == TokenMarkers.joiner, fields[1] != TokenMarkers.joinerString else {
+            let (left, right) = (fields[0], fields[1])
+            guard left.count > joiner.count, left.suffix(joiner.count).elementsEqual(joiner), !right.elementsEqual(joiner) else {
                 throw TokenizationError.malformedMerges(
                     path: path, line: index + 1,
-                    reason: "the left symbol `\(fields[0])` must end with the joiner \(TokenMarkers.joinerString) (it never ends a word)")
+                    reason: "the left symbol `\(Substring(left))` must end with the joiner \(TokenMarkers.joinerString) (it never ends a word)")
             }
-            guard !fields[0].contains("\t"), !fields[1].contains("\t"), !line.hasSuffix("\r") else {
+            guard !line.utf8.contains(0x09), !line.utf8.contains(0x0D) else {
                 throw TokenizationError.malformedMerges(path: path, line: index + 1, reason: "symbols cannot contain tabs or carriage returns")
             }
-            let pair = Pair(String(fields[0]), String(fields[1]))
+            let pair = Pair(String(Substring(left)), String(Substring(right)))
             guard seen.insert(pair).inserted else {
                 throw TokenizationError.malformedMerges(path: path, line: index + 1, reason: "the pair `\(line)` is listed twice")
             }

@@ -92,14 +92,16 @@ public struct Vocabulary: Sendable, Equatable {
 
     /// Parses the text of a vocabulary file; `path` is only used in messages. Lines count from 1.
     public static func parse(_ text: String, path: String) throws -> Vocabulary {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Lines and fields are split on UTF-8 bytes: the translator reads this file at start-up.
+        var lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
         if lines.last == "" { lines.removeLast() }
         var tokens: [String] = []
         var counts: [Int] = []
         var seen: [String: Int] = [:]
+        tokens.reserveCapacity(lines.count); counts.reserveCapacity(lines.count); seen.reserveCapacity(lines.count)
         for (index, line) in lines.enumerated() {
             let lineNumber = index + 1
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            let fields = line.utf8.split(separator: 0x09, omittingEmptySubsequences: false).map { Substring($0) }
             guard fields.count == 2, !fields[0].isEmpty else {
                 throw TokenizationError.malformedVocabulary(
                     path: path, line: lineNumber, reason: "expected `token<TAB>count`, found `\(line)`")

@@ -33,14 +33,19 @@ struct LoadedModel {
             let file = directory.merges(source: source)
             return FileManager.default.fileExists(atPath: file) ? file : nil
         }
-        // The small files first: a damaged vocabulary or merges file is named before the weights are read.
-        let sourceVocabulary = try Vocabulary.load(path: directory.sourceVocabulary)
-        let targetVocabulary = try Vocabulary.load(path: directory.targetVocabulary)
-        let source = try TextPipeline(options: options, mergesPath: merges(true))
-        // Joint BPE: both sides read the same merges file, so one pipeline (and one parse of it) serves both.
-        let target = merges(false) == merges(true) ? source : try TextPipeline(options: options, mergesPath: merges(false))
+        // The weights load on a second thread while this one reads the small files; when both fail, the
+        // small file's error is the one shown.
         let weightsPath = weights ?? directory.weightsForTranslation
-        let (model, _) = try Seq2Seq.load(path: weightsPath)
+        let (texts, loaded) = inParallel({ () throws -> (Vocabulary, Vocabulary, TextPipeline, TextPipeline) in
+            let sourceVocabulary = try Vocabulary.load(path: directory.sourceVocabulary)
+            let targetVocabulary = try Vocabulary.load(path: directory.targetVocabulary)
+            let source = try TextPipeline(options: options, mergesPath: merges(true))
+            // Joint BPE: both sides read the same merges file, so one pipeline (and one parse of it) serves both.
+            let target = merges(false) == merges(true) ? source : try TextPipeline(options: options, mergesPath: merges(false))
+            return (sourceVocabulary, targetVocabulary, source, target)
+        }, { try Seq2Seq.load(path: weightsPath).model })
+        let (sourceVocabulary, targetVocabulary, source, target) = try texts.get()
+        let model = try loaded.get()
         try model.configuration.checkMatches(recipe.model, recipePath: directory.recipe, weightsPath: weightsPath)
         guard model.configuration.sourceVocabularySize == sourceVocabulary.count,
               model.configuration.targetVocabularySize == targetVocabulary.count else {
@@ -64,6 +69,23 @@ extension SearchOptions {
                   lengthPenalty: try LengthPenalty(name: decode.lengthPenalty.rawValue, alpha: decode.alpha),
                   maxLengthRatio: decode.maxLengthRatio, minLength: decode.minLength, keepAttention: decode.replaceUnk)
     }
+}
+
+/// Runs `first` on this thread and `second` on another, and returns both outcomes.
+func inParallel<A, B>(_ first: () throws -> A, _ second: @escaping @Sendable () throws -> B) -> (Result<A, Error>, Result<B, Error>) {
+    let done = DispatchSemaphore(value: 0)
+    let box = ResultBox<B>()
+    Thread.detachNewThread {
+        box.result = Result { try second() }
+        done.signal()
+    }
+    let a = Result { try first() }
+    done.wait()
+    return (a, box.result ?? .failure(CLIError.message("internal error: a loading thread ended without a result")))
+}
+
+private final class ResultBox<T>: @unchecked Sendable {  // written by one thread, read after the semaphore
+    var result: Result<T, Error>?
 }
 
 /// A user error of the command line itself.

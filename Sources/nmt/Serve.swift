@@ -46,6 +46,7 @@ struct Serve: AsyncParsableCommand {
     var batchWaitMs = 2.0
 
     func run() async throws {
+        boundMemoryGrowth()
         var served: [ServedModel] = []
         var settings = ServerSettings()
         do {

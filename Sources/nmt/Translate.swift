@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Decoding
 import Tokenization
+import CKernels
 
 struct Translate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,6 +41,7 @@ struct Translate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let started = Date()
+            boundMemoryGrowth()
             let members = try model.models.enumerated().map { i, path in
                 try LoadedModel.open(path, weights: model.checkpoints.isEmpty ? nil : model.checkpoints[i])
             }
@@ -54,10 +56,24 @@ struct Translate: ParsableCommand {
             translator.threads = speed.threads ?? ProcessInfo.processInfo.activeProcessorCount
             if speed.shortlist { translator.shortlist = try members[0].shortlist() }
             for member in members { member.model.prepareInference(precision: speed.inferencePrecision) }
+            returnFreeMemory()  // what loading freed
             let session = try TranslationSession(translator: translator, settings: settings, io: io, format: format)
             try session.run(loadSeconds: Date().timeIntervalSince(started))
         }
     }
+}
+
+/// For a process that translates an input of any length (`translate`, `serve`): blocks of 256 KiB and
+/// more (per-batch buffers, whose sizes change with every batch's shape) are mapped and given back when
+/// freed. By default glibc raises that threshold after the first large free, after which such blocks
+/// come from the heap and leave it fragmented: the resident size then grew with the input's length.
+func boundMemoryGrowth() {
+    _ = nmt_fix_mmap_threshold(256 << 10)
+}
+
+/// Gives the pages malloc holds free back to the system (after loading, and after each window).
+func returnFreeMemory() {
+    _ = nmt_release_free_memory()
 }
 
 /// One run of `translate`: reads lines (and prefixes) window by window, translates, writes in input order.
@@ -103,6 +119,7 @@ final class TranslationSession {
                 tokens += results.reduce(0) { $0 + $1.targetTokens.count }
                 try emit(results)
                 try out.flush()  // a pipe gets each window as soon as it is done
+                returnFreeMemory()
             }
             Console.endProgress()
             let seconds = Date().timeIntervalSince(clock)

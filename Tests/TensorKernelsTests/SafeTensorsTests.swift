@@ -18,6 +18,40 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(parsed.metadata, sample().metadata)
     }
 
+    /// `read` maps the file; what it gives equals parsing the same bytes in memory, also for a tensor whose
+    /// range is not 8-byte aligned in the file (copied then), and the values outlive the reader's own copy.
+    func testReadingByMappingEqualsParsingInMemory() throws {
+        let folder = try temporaryFolder("mapped")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.path + "/m.safetensors"
+        try sample().write(to: path)
+        let mapped = try SafeTensors.read(path: path)
+        XCTAssertEqual(mapped.tensors, try SafeTensors.parse(try Data(contentsOf: URL(fileURLWithPath: path)), path: path).tensors)
+        XCTAssertEqual(mapped.metadata, sample().metadata)
+        // An unpadded header, so the data (and `b`) start at offsets that are not multiples of 8.
+        let floats: [Float] = [7, -1.5]
+        var json = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#
+        while (8 + json.utf8.count) % 8 != 1 { json += " " }  // the data starts at an odd offset
+        var headerLength = UInt64(json.utf8.count).littleEndian
+        let bytes = withUnsafeBytes(of: &headerLength) { Array($0) } + Array(json.utf8)
+            + ([Float(3)] + floats).withUnsafeBytes { Array($0) }
+        let unaligned = folder.path + "/unaligned.safetensors"
+        try Data(bytes).write(to: URL(fileURLWithPath: unaligned))
+        var file: SafeTensors? = try SafeTensors.read(path: unaligned)
+        let b = try XCTUnwrap(file?.tensors["b"])
+        file = nil  // the tensor keeps the mapping (or its copy) alive
+        XCTAssertEqual(b.floats, floats)
+        XCTAssertEqual(try SafeTensors.read(path: unaligned).tensors["a"]?.floats, [3])
+        // An empty file and a folder are clear errors.
+        try Data().write(to: URL(fileURLWithPath: folder.path + "/empty.safetensors"))
+        XCTAssertThrowsError(try SafeTensors.read(path: folder.path + "/empty.safetensors")) { error in
+            XCTAssertTrue("\(error)".contains("fewer than the 8-byte header length"), "\(error)")
+        }
+        XCTAssertThrowsError(try SafeTensors.read(path: folder.path)) { error in
+            XCTAssertEqual(error as? SafeTensorsError, .unreadable(path: folder.path))
+        }
+    }
+
     func testBadFilesAreClearErrorsNotCrashes() {
         let good = [UInt8](sample().serialized())
         func assertInvalid(_ bytes: [UInt8], _ fragment: String, line: UInt = #line) {

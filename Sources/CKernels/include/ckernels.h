@@ -39,4 +39,12 @@ void nmt_quantize_unit(int64_t rows, int64_t columns, const float *a, int64_t ld
 /// out[r][j] += products[r][j] · scales[j] for `rows` rows of `columns` (out's row stride `ldo`).
 void nmt_dequantize_add(int64_t rows, int64_t columns, const int32_t *products, const float *scales, float *out, int64_t ldo);
 
+/// Returns the pages malloc holds free to the system (glibc's malloc_trim), for long runs whose buffers
+/// come in many sizes. Returns 1 when memory was released.
+int nmt_release_free_memory(void);
+
+/// Blocks of `bytes` and more are mapped and unmapped by malloc (glibc's M_MMAP_THRESHOLD), and the
+/// threshold no longer rises on its own after large frees. Returns 1 on success.
+int nmt_fix_mmap_threshold(int64_t bytes);
+
 #endif
