@@ -11,7 +11,8 @@ final class InferenceBatch {
     private let vocabulary: Int
     private(set) var capacity = 0
     // The step's scratch, [capacity, ·] each.
-    private(set) var x = FloatBuffer(count: 0), gates = FloatBuffer(count: 0), recurrentGates: FloatBuffer?
+    private(set) var x = FloatBuffer(count: 0), gates = FloatBuffer(count: 0)
+    private(set) var recurrentGates = FloatBuffer(count: 0)  // GRU's b_h + h₋·W_h [capacity, 3D]; empty for the others
     private(set) var recurrent = FloatBuffer(count: 0), query = FloatBuffer(count: 0), alpha = FloatBuffer(count: 0)
     private(set) var z = FloatBuffer(count: 0)
     private(set) var rowSources: [Int32] = []  // [capacity] the batch sentence of each row
@@ -51,7 +52,7 @@ final class InferenceBatch {
         capacity = rows
         x = FloatBuffer(count: rows * d.embedding.table.columns)
         gates = FloatBuffer(count: rows * d.gateWidth)
-        recurrentGates = d.cell.separateRecurrent ? FloatBuffer(count: rows * d.gateWidth) : nil
+        recurrentGates = FloatBuffer(count: d.cell.separateRecurrent ? rows * d.gateWidth : 0)
         recurrent = FloatBuffer(count: rows * d.recurrentWidth)
         query = FloatBuffer(count: rows * d.attention.size)
         alpha = FloatBuffer(count: rows * memory.steps)
@@ -66,19 +67,20 @@ final class InferenceBatch {
 
     func buffers(rows: Int) -> StateBuffers {
         reserve(rows: rows)
-        return spare.popLast() ?? StateBuffers(capacity: capacity, hidden: decoder.hidden)
+        return spare.popLast() ?? StateBuffers(capacity: capacity, hidden: decoder.hidden, cell: decoder.cell)
     }
 
     func recycle(_ buffers: StateBuffers) { if buffers.capacity == capacity { spare.append(buffers) } }
 }
 
-/// h, c and ã `[capacity, D]` of one decoder state.
+/// The cell's state (h, and c for the LSTM) and ã, `[capacity, D]` each, of one decoder state.
 final class StateBuffers {
     let capacity: Int
-    let h: FloatBuffer, c: FloatBuffer, a: FloatBuffer
-    init(capacity: Int, hidden: Int) {
+    let cell: CellState, a: FloatBuffer
+    init(capacity: Int, hidden: Int, cell: RecurrentCell) {
         self.capacity = capacity
-        h = FloatBuffer(count: capacity * hidden); c = FloatBuffer(count: capacity * hidden); a = FloatBuffer(count: capacity * hidden)
+        self.cell = CellState(cell, rows: capacity, width: hidden)
+        a = FloatBuffer(count: capacity * hidden)
     }
 }
 
@@ -117,8 +119,7 @@ extension Seq2Seq {
                                      capacity: B * max(rowsPerSentence, 1), vocabulary: configuration.targetVocabularySize,
                                      subset: candidates.map { OutputSubset(decoder.output, store: parameters, ids: $0) })
         let state = InferenceState(rows: B, batch: context)  // fresh buffers: ã₋₁ = 0
-        bridge.forward(parameters, batch: B, finalH: enc.finalH.pointer, finalC: enc.finalC.pointer,
-                       h0: state.buffers.h.pointer, c0: state.buffers.c.pointer)
+        bridge.forward(parameters, batch: B, final: enc.final, start: state.buffers.cell)
         return state
     }
 
@@ -135,10 +136,10 @@ extension Seq2Seq {
         decoder.embedding.forward(parameters, ids: previous, out: batch.x.pointer)
         decoder.inputProjection(parameters, rows: R, x: batch.x.pointer, into: batch.gates.pointer)
         let s = AttentionDecoder.StepBuffers(
-            gates: batch.gates.pointer, recurrent: batch.recurrent.pointer, recurrentGates: batch.recurrentGates?.pointer,
-            hPrev: state.buffers.h.pointer, cPrev: state.buffers.c.pointer, cNew: next.buffers.c.pointer,
-            hNew: next.buffers.h.pointer, query: batch.query.pointer, alpha: batch.alpha.pointer, z: batch.z.pointer,
-            a: next.buffers.a.pointer)
+            gates: batch.gates.pointer, recurrent: batch.recurrent.pointer,
+            cell: state.buffers.cell.step(to: next.buffers.cell, recurrent: batch.recurrentGates.pointer),
+            hPrev: state.buffers.cell.h.pointer, hNew: next.buffers.cell.h.pointer, query: batch.query.pointer,
+            alpha: batch.alpha.pointer, z: batch.z.pointer, a: next.buffers.a.pointer)
         batch.rowSources.withUnsafeBufferPointer { source in
             decoder.step(parameters, rows: R, memory: batch.memory, source: source.baseAddress!,
                          recurrentWeight: batch.recurrentWeight, combineWeight: batch.combineWeight,
@@ -184,8 +185,7 @@ extension Seq2Seq {
         let from = state.buffers, to = next.buffers
         for (i, r) in rows.enumerated() {
             precondition(r >= 0 && r < state.rows, "reorder: row \(r) outside 0..<\(state.rows)")
-            (to.h.pointer + i * D).update(from: from.h.pointer + r * D, count: D)
-            (to.c.pointer + i * D).update(from: from.c.pointer + r * D, count: D)
+            to.cell.copyRow(r, of: from.cell, to: i, width: D)
             (to.a.pointer + i * D).update(from: from.a.pointer + r * D, count: D)
         }
         return next
