@@ -24,7 +24,7 @@ extension AttentionDecoder {
             cell = CellCache(rows: N, hidden: D, start: start)
             self.start = start
             hNew = FloatBuffer(count: N * D)
-            query = FloatBuffer(count: N * d.attention.size); alpha = FloatBuffer(count: N * memory.steps)
+            query = FloatBuffer(count: N * d.attentionSize); alpha = FloatBuffer(count: N * memory.steps)
             z = FloatBuffer(count: N * d.zWidth); a = FloatBuffer(count: N * D); aDropped = FloatBuffer(count: N * D)
             source = (0..<B).map(Int32.init)
             self.memory = memory
@@ -36,7 +36,7 @@ extension AttentionDecoder {
                                cell: cell.step(row: r, after: previousRow(t), hidden: D),
                                hPrev: UnsafePointer(t == 0 ? start.h.pointer : hNew.row((t - 1) * batch, columns: D)),
                                hNew: hNew.row(r, columns: D),
-                               query: query.row(r, columns: d.attention.size), alpha: alpha.row(r, columns: sourceSteps),
+                               query: query.row(r, columns: d.attentionSize), alpha: alpha.row(r, columns: sourceSteps),
                                z: z.row(r, columns: d.zWidth), a: a.row(r, columns: D))
         }
 
@@ -105,14 +105,14 @@ extension AttentionDecoder {
     }
 
     /// Backward of `forward`, given dã `[T·B, D]` from the output layer. Accumulates every decoder
-    /// parameter's gradient and dK, dM; writes dStart `[B, D]`, the gradient of the first state.
-    func backward(_ store: ParameterStore, cache: Cache, dADropped: FloatBuffer, dKeys: FloatBuffer, dMemory: FloatBuffer,
-                  dStart: CellState) {
-        let T = cache.steps, B = cache.batch, D = hidden, A = attention.size, Z = zWidth, W = cache.memory.width
+    /// parameter's gradient (attention's included) and dM `[S·B, 2H]`; writes dStart `[B, D]`, the gradient
+    /// of the first state.
+    func backward(_ store: ParameterStore, cache: Cache, dADropped: FloatBuffer, dMemory: FloatBuffer, dStart: CellState) {
+        let T = cache.steps, B = cache.batch, D = hidden, A = attentionSize, Z = zWidth, W = cache.memory.width
         let rw = recurrentWidth, E = embedding.table.columns, G = gateWidth
         let dGates = FloatBuffer(count: T * B * G), dPre = FloatBuffer(count: T * B * D)
         let dCell = cache.cell.gradient(rows: T * B, hidden: D)
-        let dQuery = FloatBuffer(count: T * B * A)
+        let dQuery = FloatBuffer(count: T * B * A), dKeys = FloatBuffer(count: cache.memory.steps * B * A)
         let dz = FloatBuffer(count: B * Z), dh = FloatBuffer(count: B * D)
         // The gradient reaching the state step t wrote from step t + 1: h's (`dhCarry`) and the LSTM's dc.
         let dState = CellState(cell, rows: B, width: D), dhCarry = dState.h
@@ -129,14 +129,12 @@ extension AttentionDecoder {
                 }
                 // pre = z·Wc + b_c: dz = dpre·Wcᵀ; z = [ctx; h]
                 GEMM.multiply(transposeB: true, m: B, n: Z, k: D, a: dp, lda: D, b: store.value(wc), ldb: D, c: dz.pointer, ldc: Z)
-                let dq = dQuery.row(at, columns: A)
-                attention.backward(store, memory: cache.memory, rows: B, query: s.query, source: source.baseAddress!,
-                                   alpha: s.alpha, dContext: dz.pointer, dContextStride: Z, dQuery: dq,
-                                   dKeys: dKeys.pointer, dValues: dMemory.pointer)
-                // h_t reaches the loss through z, through q = h·Wq, and through step t+1.
+                // h_t reaches the loss through z, through step t+1, and through attention's query.
                 Rows.copy(dz.pointer + W, ldSource: Z, into: dh.pointer, ldDestination: D, rows: B, columns: D)
                 Rows.add(dhCarry.pointer, into: dh.pointer, count: B * D)
-                attention.backwardQuery(store, rows: B, dQuery: dq, dState: dh.pointer)
+                attention?.backward(store, memory: cache.memory, rows: B, query: s.query, source: source.baseAddress!,
+                                    alpha: s.alpha, dContext: dz.pointer, dContextStride: Z, dQuery: dQuery.row(at, columns: A),
+                                    dState: dh.pointer, dKeys: dKeys.pointer, dValues: dMemory.pointer)
                 let dg = dGates.row(at, columns: G)
                 let step = cache.cell.stepGradient(row: at, after: cache.previousRow(t), hidden: D, dState: dState, gradient: dCell)
                 step.backward(batch: B, hidden: D, gates: s.gates, hPrev: s.hPrev, mask: nil, dh: dh.pointer, dGates: dg,
@@ -156,7 +154,8 @@ extension AttentionDecoder {
         GEMM.multiply(transposeA: true, m: Z, n: D, k: N, a: cache.z.pointer, lda: Z, b: dPre.pointer, ldb: D, beta: 1,
                       c: store.gradient(wc), ldc: D)
         Rows.addColumnSums(dPre.pointer, rows: N, columns: D, ld: D, into: store.gradient(bc))
-        attention.queryWeightGradients(store, rows: N, states: cache.hNew.pointer, dQueries: dQuery.pointer)
+        attention?.backwardBatch(store, memory: cache.memory, rows: N, states: cache.hNew.pointer, dQueries: dQuery.pointer,
+                                 dKeys: dKeys, dValues: dMemory)
         product.weightGradients(store, rows: N, input: cache.recurrent.pointer, ld: rw, dGates: dGates.pointer, cell: dCell)
         GEMM.multiply(transposeA: true, m: E, n: G, k: N, a: cache.embedded.pointer, lda: E, b: dGates.pointer,
                       ldb: G, beta: 1, c: store.gradient(wx), ldc: G)

@@ -16,7 +16,7 @@ public struct AttentionDecoder: Sendable {
     let bias: ParameterView  // [1, G·D]
     let wc: ParameterView  // [2H + D, D] ([D, D] without attention)
     let bc: ParameterView  // [1, D]
-    let attention: any AttentionMechanism
+    let attention: (any AttentionMechanism)?  // nil: `model.attention: none`
     let output: OutputLayer
     let hidden: Int  // D
     let inputFeeding: Bool
@@ -52,6 +52,14 @@ public struct AttentionDecoder: Sendable {
     var recurrentWidth: Int { product.width }
     var gateWidth: Int { product.gateWidth }  // G·D
     var zWidth: Int { wc.rows }  // 2H + D (D without attention)
+    var attentionSize: Int { attention?.size ?? 0 }  // A (0 without attention)
+
+    /// The memory attention reads, made once per batch from the encoder's M `[S·B, 2H]` (its keys projected);
+    /// without attention, a memory of width 0: the context occupies no columns of z.
+    func memory(_ store: ParameterStore, values: FloatBuffer, steps S: Int, batch B: Int, lengths: [Int32]) -> AttentionMemory {
+        attention?.memory(store, values: values, steps: S, batch: B, lengths: lengths)
+            ?? AttentionMemory(steps: S, batch: B, width: 0, values: values, keys: values, lengths: lengths)
+    }
 
     /// Buffers of one step for R rows (views into the per-batch cache in training).
     struct StepBuffers {
@@ -89,9 +97,8 @@ public struct AttentionDecoder: Sendable {
         product.forward(store, weight: recurrentWeight, rows: R, input: s.recurrent, ld: recurrentWidth, gates: s.gates,
                         step: s.cell)
         s.cell.forward(batch: R, hidden: D, gates: s.gates, hPrev: s.hPrev, h: s.hNew, mask: nil)
-        attention.query(store, rows: R, state: s.hNew, into: s.query)
-        attention.forward(store, memory: memory, rows: R, query: s.query, source: source, alpha: s.alpha,
-                          context: s.z, contextStride: Z)
+        attention?.forward(store, memory: memory, rows: R, state: s.hNew, source: source, query: s.query, alpha: s.alpha,
+                           context: s.z, contextStride: Z)
         Rows.copy(s.hNew, ldSource: D, into: s.z + W, ldDestination: Z, rows: R, columns: D)
         Rows.broadcast(store.value(bc), rows: R, columns: D, into: s.a, ld: D)
         combineWeight.multiplyAdd(store, view: wc, rows: R, input: s.z, ld: Z, into: s.a, ldc: D)

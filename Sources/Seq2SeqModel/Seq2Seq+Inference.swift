@@ -54,7 +54,7 @@ final class InferenceBatch {
         gates = FloatBuffer(count: rows * d.gateWidth)
         recurrentGates = FloatBuffer(count: d.cell.separateRecurrent ? rows * d.gateWidth : 0)
         recurrent = FloatBuffer(count: rows * d.recurrentWidth)
-        query = FloatBuffer(count: rows * d.attention.size)
+        query = FloatBuffer(count: rows * d.attentionSize)
         alpha = FloatBuffer(count: rows * memory.steps)
         z = FloatBuffer(count: rows * d.zWidth)
         rowSources = [Int32](repeating: 0, count: rows)
@@ -114,7 +114,7 @@ extension Seq2Seq {
         var noDropout: SeededGenerator? = nil
         let enc = encoder.forward(parameters, ids: batch.sourceIds, lengths: batch.sourceLengths, steps: S, batch: B,
                                   dropout: 0, generator: &noDropout, keepsBackward: false)
-        let memory = decoder.attention.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
+        let memory = decoder.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
         let context = InferenceBatch(decoder: decoder, memory: memory, store: parameters, quantized: quantizedDecoder,
                                      capacity: B * max(rowsPerSentence, 1), vocabulary: configuration.targetVocabularySize,
                                      subset: candidates.map { OutputSubset(decoder.output, store: parameters, ids: $0) })

@@ -66,7 +66,7 @@ public final class Seq2Seq: @unchecked Sendable {
         let c = configuration, B = batch.batchSize, S = batch.sourceSteps, T = batch.targetSteps, D = c.decoderHidden
         let enc = encoder.forward(parameters, ids: batch.sourceIds, lengths: batch.sourceLengths, steps: S, batch: B,
                                   dropout: c.dropout, generator: &generator)
-        let memory = decoder.attention.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
+        let memory = decoder.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
         let start = CellState(c.cell, rows: B, width: D)
         bridge.forward(parameters, batch: B, final: enc.final, start: start)
         let dec = decoder.forward(parameters, inputIds: batch.targetInput, steps: T, batch: B, memory: memory,
@@ -90,10 +90,9 @@ public final class Seq2Seq: @unchecked Sendable {
         let dA = FloatBuffer(count: T * B * D)
         decoder.output.backward(parameters, rows: T * B, input: cache.decoder.aDropped.pointer,
                                 dLogits: cache.dLogits.pointer, dInput: dA.pointer)
-        let dKeys = FloatBuffer(count: S * B * decoder.attention.size), dMemory = FloatBuffer(count: S * B * H2)
+        let dMemory = FloatBuffer(count: S * B * H2)
         let dStart = CellState(c.cell, rows: B, width: D)
-        decoder.backward(parameters, cache: cache.decoder, dADropped: dA, dKeys: dKeys, dMemory: dMemory, dStart: dStart)
-        decoder.attention.backwardKeys(parameters, memory: cache.decoder.memory, dKeys: dKeys, dValues: dMemory)
+        decoder.backward(parameters, cache: cache.decoder, dADropped: dA, dMemory: dMemory, dStart: dStart)
         let dFinal = CellState(c.cell, rows: B, width: H2)
         bridge.backward(parameters, batch: B, final: cache.encoder.final, start: cache.start, dStart: dStart, dFinal: dFinal)
         encoder.backward(parameters, cache: cache.encoder, dMemory: dMemory, dFinal: dFinal)
