@@ -55,28 +55,24 @@ extension AttentionDecoder {
         let D = hidden, E = embedding.table.columns
         let cache = Cache(decoder: self, steps: T, batch: B, memory: memory, start: start, ids: inputIds)
         embedding.forward(store, ids: inputIds, out: cache.embedded.pointer)
-        if generator != nil, dropout > 0 {
-            cache.embeddingMask = Dropout.makeMask(count: T * B * E, probability: dropout, generator: &generator!)
-            for i in 0..<(T * B * E) { cache.embedded[i] *= cache.embeddingMask![i] }
-            cache.aMask = Dropout.makeMask(count: T * B * D, probability: dropout, generator: &generator!)
-        }
+        cache.embeddingMask = Dropout.makeMask(count: T * B * E, probability: dropout, generator: &generator)
+        if let mask = cache.embeddingMask { for i in 0..<(T * B * E) { cache.embedded[i] *= mask[i] } }
+        cache.aMask = Dropout.makeMask(count: T * B * D, probability: dropout, generator: &generator)
         inputProjection(store, rows: T * B, x: cache.embedded.pointer, into: cache.gates.pointer)
         let recurrentWeight = product.prepared(store)
-        cache.source.withUnsafeBufferPointer { source in
-            for t in 0..<T {
-                if t > 0, teacherForcing < 1, generator != nil {
-                    sampleOwnPredictions(store, cache: cache, step: t, ratio: teacherForcing, generator: &generator!)
-                }
-                let s = cache.step(t, self)
-                let previousA = t == 0 ? nil : UnsafePointer(cache.aDropped.row((t - 1) * B, columns: D))
-                step(store, rows: B, memory: memory, source: source.baseAddress!, recurrentWeight: recurrentWeight,
-                     previousA: previousA, s)
-                let dropped = cache.aDropped.row(t * B, columns: D)
-                if let mask = cache.aMask {
-                    for i in 0..<(B * D) { dropped[i] = s.a[i] * mask[t * B * D + i] }
-                } else {
-                    dropped.update(from: s.a, count: B * D)
-                }
+        for t in 0..<T {
+            if t > 0, teacherForcing < 1, var sampling = generator {
+                sampleOwnPredictions(store, cache: cache, step: t, ratio: teacherForcing, generator: &sampling)
+                generator = sampling
+            }
+            let s = cache.step(t, self)
+            let previousA = t == 0 ? nil : UnsafePointer(cache.aDropped.row((t - 1) * B, columns: D))
+            step(store, rows: B, memory: memory, source: cache.source, recurrentWeight: recurrentWeight, previousA: previousA, s)
+            let dropped = cache.aDropped.row(t * B, columns: D)
+            if let mask = cache.aMask {
+                for i in 0..<(B * D) { dropped[i] = s.a[i] * mask[t * B * D + i] }
+            } else {
+                dropped.update(from: s.a, count: B * D)
             }
         }
         return cache
@@ -118,36 +114,34 @@ extension AttentionDecoder {
         let dState = CellState(cell, rows: B, width: D), dhCarry = dState.h
         let dFeed = FloatBuffer(count: B * D), dRec = FloatBuffer(count: B * rw)
         let pass = FloatBuffer(count: B * D)
-        cache.source.withUnsafeBufferPointer { source in
-            for t in stride(from: T - 1, through: 0, by: -1) {
-                let s = cache.step(t, self), at = t * B
-                // ã = a ⊙ mask; a = tanh(pre): dpre = (dã_out + dã_feed) ⊙ mask ⊙ (1 − a²)
-                let dp = dPre.row(at, columns: D), dOut = dADropped.row(at, columns: D)
-                for i in 0..<(B * D) {
-                    let m: Float = cache.aMask.map { $0[at * D + i] } ?? 1
-                    dp[i] = (dOut[i] + dFeed[i]) * m * (1 - s.a[i] * s.a[i])
-                }
-                // pre = z·Wc + b_c: dz = dpre·Wcᵀ; z = [ctx; h]
-                GEMM.multiply(transposeB: true, m: B, n: Z, k: D, a: dp, lda: D, b: store.value(wc), ldb: D, c: dz.pointer, ldc: Z)
-                // h_t reaches the loss through z, through step t+1, and through attention's query.
-                Rows.copy(dz.pointer + W, ldSource: Z, into: dh.pointer, ldDestination: D, rows: B, columns: D)
-                Rows.add(dhCarry.pointer, into: dh.pointer, count: B * D)
-                attention?.backward(store, memory: cache.memory, rows: B, query: s.query, source: source.baseAddress!,
-                                    alpha: s.alpha, dContext: dz.pointer, dContextStride: Z, dQuery: dQuery.row(at, columns: A),
-                                    dState: dh.pointer, dKeys: dKeys.pointer, dValues: dMemory.pointer)
-                let dg = dGates.row(at, columns: G)
-                let step = cache.cell.stepGradient(row: at, after: cache.previousRow(t), hidden: D, dState: dState, gradient: dCell)
-                step.backward(batch: B, hidden: D, gates: s.gates, hPrev: s.hPrev, mask: nil, dh: dh.pointer, dGates: dg,
-                              dhPass: pass.pointer)
-                // [ã_{t−1}; h_{t−1}] feeds step t through Wr; h_{t−1} also directly (GRU: z ⊙ h_{t−1}).
-                product.backward(store, rows: B, dGates: dg, step: step, dInput: dRec.pointer, ld: rw, beta: 0)
-                if inputFeeding {
-                    Rows.copy(dRec.pointer, ldSource: rw, into: dFeed.pointer, ldDestination: D, rows: B, columns: D)
-                }
-                Rows.copy(dRec.pointer + (inputFeeding ? D : 0), ldSource: rw, into: dhCarry.pointer, ldDestination: D,
-                          rows: B, columns: D)
-                Rows.add(pass.pointer, into: dhCarry.pointer, count: B * D)
+        for t in stride(from: T - 1, through: 0, by: -1) {
+            let s = cache.step(t, self), at = t * B
+            // ã = a ⊙ mask; a = tanh(pre): dpre = (dã_out + dã_feed) ⊙ mask ⊙ (1 − a²)
+            let dp = dPre.row(at, columns: D), dOut = dADropped.row(at, columns: D)
+            for i in 0..<(B * D) {
+                let m: Float = cache.aMask.map { $0[at * D + i] } ?? 1
+                dp[i] = (dOut[i] + dFeed[i]) * m * (1 - s.a[i] * s.a[i])
             }
+            // pre = z·Wc + b_c: dz = dpre·Wcᵀ; z = [ctx; h]
+            GEMM.multiply(transposeB: true, m: B, n: Z, k: D, a: dp, lda: D, b: store.value(wc), ldb: D, c: dz.pointer, ldc: Z)
+            // h_t reaches the loss through z, through step t+1, and through attention's query.
+            Rows.copy(dz.pointer + W, ldSource: Z, into: dh.pointer, ldDestination: D, rows: B, columns: D)
+            Rows.add(dhCarry.pointer, into: dh.pointer, count: B * D)
+            attention?.backward(store, memory: cache.memory, rows: B, query: s.query, source: cache.source,
+                                alpha: s.alpha, dContext: dz.pointer, dContextStride: Z, dQuery: dQuery.row(at, columns: A),
+                                dState: dh.pointer, dKeys: dKeys.pointer, dValues: dMemory.pointer)
+            let dg = dGates.row(at, columns: G)
+            let step = cache.cell.stepGradient(row: at, after: cache.previousRow(t), hidden: D, dState: dState, gradient: dCell)
+            step.backward(batch: B, hidden: D, gates: s.gates, hPrev: s.hPrev, mask: nil, dh: dh.pointer, dGates: dg,
+                          dhPass: pass.pointer)
+            // [ã_{t−1}; h_{t−1}] feeds step t through Wr; h_{t−1} also directly (GRU: z ⊙ h_{t−1}).
+            product.backward(store, rows: B, dGates: dg, step: step, dInput: dRec.pointer, ld: rw, beta: 0)
+            if inputFeeding {
+                Rows.copy(dRec.pointer, ldSource: rw, into: dFeed.pointer, ldDestination: D, rows: B, columns: D)
+            }
+            Rows.copy(dRec.pointer + (inputFeeding ? D : 0), ldSource: rw, into: dhCarry.pointer, ldDestination: D,
+                      rows: B, columns: D)
+            Rows.add(pass.pointer, into: dhCarry.pointer, count: B * D)
         }
         dStart.update(from: dState)
         let N = T * B

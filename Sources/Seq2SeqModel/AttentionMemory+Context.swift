@@ -10,9 +10,7 @@ extension AttentionMemory {
                            context: UnsafeMutablePointer<Float>, contextStride: Int) {
         let S = steps, W = width
         let rowLengths = (0..<R).map { lengths[Int(source[$0])] }
-        rowLengths.withUnsafeBufferPointer {
-            SoftmaxKernel.maskedSoftmax(rows: R, columns: S, stride: S, scores: alpha, lengths: $0.baseAddress!)
-        }
+        SoftmaxKernel.maskedSoftmax(rows: R, columns: S, stride: S, scores: alpha, lengths: rowLengths)
         for r in 0..<R {
             let b = Int(source[r])
             AttentionKernels.weightedSum(length: Int(lengths[b]), width: W, weights: alpha + r * S,

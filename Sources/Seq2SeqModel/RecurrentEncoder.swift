@@ -78,11 +78,8 @@ public struct RecurrentEncoder: Sendable {
         embedding.forward(store, ids: ids, out: input.pointer)
         for (l, layer) in layers.enumerated() {
             let width = l == 0 ? embedding.table.columns : 2 * H
-            var mask: [Float]? = nil
-            if generator != nil, dropout > 0 {
-                mask = Dropout.makeMask(count: S * B * width, probability: dropout, generator: &generator!)
-                for i in 0..<mask!.count { input[i] *= mask![i] }
-            }
+            let mask = Dropout.makeMask(count: S * B * width, probability: dropout, generator: &generator)
+            if let mask { for i in 0..<mask.count { input[i] *= mask[i] } }
             let output = FloatBuffer(count: S * B * 2 * H)
             let f = layer.forward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask,
                                           output: output.pointer, outputStride: 2 * H, keepsBackward: keepsBackward)

@@ -110,7 +110,7 @@ extension Seq2Seq {
     ///   - candidates: ascending target ids to score (a vocabulary shortlist); the others get −∞. nil: all.
     public func start(sources: [[Int32]], rowsPerSentence: Int = 1, candidates: [Int32]? = nil) -> InferenceState {
         let batch = Batch(sources: sources, targets: sources.map { _ in [] })
-        let B = batch.batchSize, S = batch.sourceSteps, D = configuration.decoderHidden
+        let B = batch.batchSize, S = batch.sourceSteps
         var noDropout: SeededGenerator? = nil
         let enc = encoder.forward(parameters, ids: batch.sourceIds, lengths: batch.sourceLengths, steps: S, batch: B,
                                   dropout: 0, generator: &noDropout, keepsBackward: false)
@@ -140,36 +140,33 @@ extension Seq2Seq {
             cell: state.buffers.cell.step(to: next.buffers.cell, recurrent: batch.recurrentGates.pointer),
             hPrev: state.buffers.cell.h.pointer, hNew: next.buffers.cell.h.pointer, query: batch.query.pointer,
             alpha: batch.alpha.pointer, z: batch.z.pointer, a: next.buffers.a.pointer)
-        batch.rowSources.withUnsafeBufferPointer { source in
-            decoder.step(parameters, rows: R, memory: batch.memory, source: source.baseAddress!,
-                         recurrentWeight: batch.recurrentWeight, combineWeight: batch.combineWeight,
-                         previousA: state.buffers.a.pointer, s)
-        }
+        decoder.step(parameters, rows: R, memory: batch.memory, source: batch.rowSources, recurrentWeight: batch.recurrentWeight,
+                     combineWeight: batch.combineWeight, previousA: state.buffers.a.pointer, s)
         // The array is uniquely held again once search has let go of the previous step's output.
         var logits = batch.logits
         batch.logits = []
         if logits.count > R * V { logits.removeLast(logits.count - R * V) }
         if logits.count < R * V { logits.append(contentsOf: repeatElement(-.infinity, count: R * V - logits.count)) }
-        logits.withUnsafeMutableBufferPointer { out in
-            if let subset = batch.subset {
-                // Only the shortlist's columns are scored and normalised; the rest of each row stays −∞.
-                let n = subset.ids.count, compact = batch.subsetLogits.pointer
-                subset.forward(rows: R, input: next.buffers.a.pointer, logits: compact, quantized: batch.quantizedOutput,
-                               scratch: batch.scratch)
-                SoftmaxKernel.logSoftmax(rows: R, vocabulary: n, values: compact)
+        if let subset = batch.subset {
+            // Only the shortlist's columns are scored and normalised; the rest of each row stays −∞.
+            let n = subset.ids.count, compact = batch.subsetLogits.pointer
+            subset.forward(rows: R, input: next.buffers.a.pointer, logits: compact, quantized: batch.quantizedOutput,
+                           scratch: batch.scratch)
+            SoftmaxKernel.logSoftmax(rows: R, vocabulary: n, values: compact)
+            logits.withUnsafeMutableBufferPointer { out in
                 for r in 0..<R {
-                    let row = out.baseAddress! + r * V, from = compact + r * n
-                    for (k, id) in subset.ids.enumerated() { row[Int(id)] = from[k] }
+                    let from = compact + r * n
+                    for (k, id) in subset.ids.enumerated() { out[r * V + Int(id)] = from[k] }
                 }
-            } else if let quantized = batch.quantizedOutput {
-                Rows.broadcast(parameters.value(decoder.output.bias), rows: R, columns: V, into: out.baseAddress!, ld: V)
-                quantized.multiplyAdd(m: R, a: next.buffers.a.pointer, lda: configuration.decoderHidden, c: out.baseAddress!,
-                                      ldc: V, scratch: batch.scratch)
-                SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: out.baseAddress!)
-            } else {
-                decoder.output.forward(parameters, rows: R, input: next.buffers.a.pointer, logits: out.baseAddress!)
-                SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: out.baseAddress!)
             }
+        } else if let quantized = batch.quantizedOutput {
+            Rows.broadcast(parameters.value(decoder.output.bias), rows: R, columns: V, into: &logits, ld: V)
+            quantized.multiplyAdd(m: R, a: next.buffers.a.pointer, lda: configuration.decoderHidden, c: &logits, ldc: V,
+                                  scratch: batch.scratch)
+            SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: &logits)
+        } else {
+            decoder.output.forward(parameters, rows: R, input: next.buffers.a.pointer, logits: &logits)
+            SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: &logits)
         }
         batch.logits = logits
         let S = batch.memory.steps

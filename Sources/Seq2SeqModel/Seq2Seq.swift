@@ -74,11 +74,10 @@ public final class Seq2Seq: @unchecked Sendable {
         let V = c.targetVocabularySize
         let logits = FloatBuffer(count: T * B * V)
         decoder.output.forward(parameters, rows: T * B, input: dec.aDropped.pointer, logits: logits.pointer)
-        let result = batch.targetOutput.withUnsafeBufferPointer { targets in
-            SoftmaxKernel.crossEntropy(rows: T * B, vocabulary: V, logits: logits.pointer, targets: targets.baseAddress!,
-                                       ignoreIndex: SpecialTokens.pad, smoothing: labelSmoothing,
-                                       scale: lossScale ?? 1 / Float(max(batch.targetTokens, 1)), writeGradient: computeGradient)
-        }
+        let result = SoftmaxKernel.crossEntropy(rows: T * B, vocabulary: V, logits: logits.pointer, targets: batch.targetOutput,
+                                                ignoreIndex: SpecialTokens.pad, smoothing: labelSmoothing,
+                                                scale: lossScale ?? 1 / Float(max(batch.targetTokens, 1)),
+                                                writeGradient: computeGradient)
         return Cache(batch: batch, encoder: enc, decoder: dec, start: start, dLogits: logits, result: result)
     }
 
