@@ -29,7 +29,8 @@ enum CellCache {
         }
     }
 
-    /// The state the step at `row` wrote, `[B, H]` pointers (h from the caller's `[N, H]` buffer): the final state of a layer.
+    /// Copies the state the step at `row` wrote into columns `column..<column+H` of `state` `[B, width]`: its
+    /// h from `h` `[B, H]` (kept by the layer), its c from this cache (LSTM). A layer's final state.
     func copyState(row: Int, h: UnsafePointer<Float>, hidden H: Int, rows B: Int, into state: CellState, column: Int, width: Int) {
         Rows.copy(h, ldSource: H, into: state.h.pointer + column, ldDestination: width, rows: B, columns: H)
         switch (self, state) {
