@@ -51,7 +51,7 @@ public struct GreedySearch: Sendable {
             state = scorer.reorderIfNeeded(next, rows: kept, currentRowCount: rows.count)
             rows = kept.map { rows[$0] }
         }
-        return results.map { $0! }  // every sentence ends: maxLength forces `</s>`
+        return results.filledSlots("greedy search left a sentence unfinished")  // maxLength forces `</s>`
     }
 
     /// The allowed token of highest log-probability in `row` of [R, V] `logProbabilities`; the first on ties.

@@ -106,7 +106,7 @@ public final class Translator {
                                                  prefix: forced?[index])
             }
         }
-        return results.map { $0! }
+        return results.filledSlots("a line without a translation")
     }
 
     /// Searches every batch, `threads` at a time; results in batch order. `progress` gets the lines done
@@ -247,7 +247,7 @@ private final class SearchBooks: @unchecked Sendable {
     func results() throws -> [[[Hypothesis]]] {
         try lock.sync {
             if let failure { throw failure }
-            return found.map { $0! }
+            return found.filledSlots("a batch searched by no thread")
         }
     }
 }

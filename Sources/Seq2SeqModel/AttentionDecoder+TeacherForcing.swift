@@ -7,24 +7,24 @@ extension AttentionDecoder {
         var inputIds: [Int32]  // [T·B] the ids actually fed (scheduled sampling may replace some)
         let embedded: FloatBuffer  // [T·B, E] after dropout
         var embeddingMask: [Float]?
-        let gates, recurrent, cPrev, cNew, hNew, query, alpha, z, a: FloatBuffer
-        let recurrentGates: FloatBuffer?  // [T·B, 3D] GRU
-        let h0: FloatBuffer  // [B, D] the state before step 0
+        let gates, recurrent, hNew, query, alpha, z, a: FloatBuffer
+        let cell: CellCache  // the LSTM's c (from the start state's), GRU's recurrent pre-activations
+        let start: CellState  // [B, D] the state before step 0
         let aDropped: FloatBuffer  // [T·B, D] ã
         var aMask: [Float]?
         let source: [Int32]  // [B] = 0..<B
         let memory: AttentionMemory
 
-        init(decoder d: AttentionDecoder, steps T: Int, batch B: Int, memory: AttentionMemory, ids: [Int32]) {
+        init(decoder d: AttentionDecoder, steps T: Int, batch B: Int, memory: AttentionMemory, start: CellState, ids: [Int32]) {
             let N = T * B, D = d.hidden
             steps = T; batch = B; sourceSteps = memory.steps
             inputIds = ids
             embedded = FloatBuffer(count: N * d.embedding.table.columns)
             gates = FloatBuffer(count: N * d.gateWidth); recurrent = FloatBuffer(count: N * d.recurrentWidth)
-            recurrentGates = d.cell.separateRecurrent ? FloatBuffer(count: N * d.gateWidth) : nil
-            h0 = FloatBuffer(count: B * D)
-            cPrev = FloatBuffer(count: N * D); cNew = FloatBuffer(count: N * D); hNew = FloatBuffer(count: N * D)
-            query = FloatBuffer(count: N * d.attention.size); alpha = FloatBuffer(count: N * memory.steps)
+            cell = CellCache(rows: N, hidden: D, start: start)
+            self.start = start
+            hNew = FloatBuffer(count: N * D)
+            query = FloatBuffer(count: N * d.attentionSize); alpha = FloatBuffer(count: N * memory.steps)
             z = FloatBuffer(count: N * d.zWidth); a = FloatBuffer(count: N * D); aDropped = FloatBuffer(count: N * D)
             source = (0..<B).map(Int32.init)
             self.memory = memory
@@ -33,51 +33,46 @@ extension AttentionDecoder {
         func step(_ t: Int, _ d: AttentionDecoder) -> StepBuffers {
             let r = t * batch, D = d.hidden
             return StepBuffers(gates: gates.row(r, columns: d.gateWidth), recurrent: recurrent.row(r, columns: d.recurrentWidth),
-                               recurrentGates: recurrentGates?.row(r, columns: d.gateWidth),
-                               hPrev: UnsafePointer(t == 0 ? h0.pointer : hNew.row((t - 1) * batch, columns: D)),
-                               cPrev: UnsafePointer(cPrev.row(r, columns: D)), cNew: cNew.row(r, columns: D), hNew: hNew.row(r, columns: D),
-                               query: query.row(r, columns: d.attention.size), alpha: alpha.row(r, columns: sourceSteps),
+                               cell: cell.step(row: r, after: previousRow(t), hidden: D),
+                               hPrev: UnsafePointer(t == 0 ? start.h.pointer : hNew.row((t - 1) * batch, columns: D)),
+                               hNew: hNew.row(r, columns: D),
+                               query: query.row(r, columns: d.attentionSize), alpha: alpha.row(r, columns: sourceSteps),
                                z: z.row(r, columns: d.zWidth), a: a.row(r, columns: D))
         }
+
+        /// The first row of step t − 1 (nil at step 0).
+        func previousRow(_ t: Int) -> Int? { t == 0 ? nil : (t - 1) * batch }
     }
 
     /// Teacher-forced pass over all T steps; returns the cache whose `aDropped` `[T·B, D]` feeds the output layer.
     /// - Parameters:
     ///   - inputIds: `[T·B]` `<s> y₁ … y_n` padded
-    ///   - h0, c0: `[B, D]` from the bridge
+    ///   - start: `[B, D]` the first state, from the bridge (kept by the cache, not copied)
     ///   - teacherForcing: probability of feeding the gold token (1 = always); below 1, a row is fed the
     ///     model's own argmax prediction instead with probability 1 − ratio (scheduled sampling)
     func forward(_ store: ParameterStore, inputIds: [Int32], steps T: Int, batch B: Int, memory: AttentionMemory,
-                 h0: UnsafePointer<Float>, c0: UnsafePointer<Float>, dropout: Float, teacherForcing: Float,
-                 generator: inout SeededGenerator?) -> Cache {
+                 start: CellState, dropout: Float, teacherForcing: Float, generator: inout SeededGenerator?) -> Cache {
         let D = hidden, E = embedding.table.columns
-        let cache = Cache(decoder: self, steps: T, batch: B, memory: memory, ids: inputIds)
-        cache.h0.pointer.update(from: h0, count: B * D)
+        let cache = Cache(decoder: self, steps: T, batch: B, memory: memory, start: start, ids: inputIds)
         embedding.forward(store, ids: inputIds, out: cache.embedded.pointer)
-        if generator != nil, dropout > 0 {
-            cache.embeddingMask = Dropout.makeMask(count: T * B * E, probability: dropout, generator: &generator!)
-            for i in 0..<(T * B * E) { cache.embedded[i] *= cache.embeddingMask![i] }
-            cache.aMask = Dropout.makeMask(count: T * B * D, probability: dropout, generator: &generator!)
-        }
+        cache.embeddingMask = Dropout.makeMask(count: T * B * E, probability: dropout, generator: &generator)
+        if let mask = cache.embeddingMask { for i in 0..<(T * B * E) { cache.embedded[i] *= mask[i] } }
+        cache.aMask = Dropout.makeMask(count: T * B * D, probability: dropout, generator: &generator)
         inputProjection(store, rows: T * B, x: cache.embedded.pointer, into: cache.gates.pointer)
         let recurrentWeight = product.prepared(store)
-        cache.source.withUnsafeBufferPointer { source in
-            for t in 0..<T {
-                if t > 0, teacherForcing < 1, generator != nil {
-                    sampleOwnPredictions(store, cache: cache, step: t, ratio: teacherForcing, generator: &generator!)
-                }
-                let s = cache.step(t, self)
-                let previousA = t == 0 ? nil : UnsafePointer(cache.aDropped.row((t - 1) * B, columns: D))
-                cache.cPrev.row(t * B, columns: D).update(from: t == 0 ? c0 : UnsafePointer(cache.cNew.row((t - 1) * B, columns: D)),
-                                                          count: B * D)
-                step(store, rows: B, memory: memory, source: source.baseAddress!, recurrentWeight: recurrentWeight,
-                     previousA: previousA, s)
-                let dropped = cache.aDropped.row(t * B, columns: D)
-                if let mask = cache.aMask {
-                    for i in 0..<(B * D) { dropped[i] = s.a[i] * mask[t * B * D + i] }
-                } else {
-                    dropped.update(from: s.a, count: B * D)
-                }
+        for t in 0..<T {
+            if t > 0, teacherForcing < 1, var sampling = generator {
+                sampleOwnPredictions(store, cache: cache, step: t, ratio: teacherForcing, generator: &sampling)
+                generator = sampling
+            }
+            let s = cache.step(t, self)
+            let previousA = t == 0 ? nil : UnsafePointer(cache.aDropped.row((t - 1) * B, columns: D))
+            step(store, rows: B, memory: memory, source: cache.source, recurrentWeight: recurrentWeight, previousA: previousA, s)
+            let dropped = cache.aDropped.row(t * B, columns: D)
+            if let mask = cache.aMask {
+                for i in 0..<(B * D) { dropped[i] = s.a[i] * mask[t * B * D + i] }
+            } else {
+                dropped.update(from: s.a, count: B * D)
             }
         }
         return cache
@@ -106,60 +101,56 @@ extension AttentionDecoder {
     }
 
     /// Backward of `forward`, given dã `[T·B, D]` from the output layer. Accumulates every decoder
-    /// parameter's gradient and dK, dM; writes dh₀, dc₀ `[B, D]`.
-    func backward(_ store: ParameterStore, cache: Cache, dADropped: FloatBuffer, dKeys: FloatBuffer, dMemory: FloatBuffer,
-                  dh0: UnsafeMutablePointer<Float>, dc0: UnsafeMutablePointer<Float>) {
-        let T = cache.steps, B = cache.batch, D = hidden, A = attention.size, Z = zWidth, W = cache.memory.width
+    /// parameter's gradient (attention's included) and dM `[S·B, 2H]`; writes dStart `[B, D]`, the gradient
+    /// of the first state.
+    func backward(_ store: ParameterStore, cache: Cache, dADropped: FloatBuffer, dMemory: FloatBuffer, dStart: CellState) {
+        let T = cache.steps, B = cache.batch, D = hidden, A = attentionSize, Z = zWidth, W = cache.memory.width
         let rw = recurrentWidth, E = embedding.table.columns, G = gateWidth
         let dGates = FloatBuffer(count: T * B * G), dPre = FloatBuffer(count: T * B * D)
-        let dRecurrentGates = cell.separateRecurrent ? FloatBuffer(count: T * B * G) : nil
-        let dQuery = FloatBuffer(count: T * B * A)
-        let dz = FloatBuffer(count: B * Z), dh = FloatBuffer(count: B * D), dc = FloatBuffer(count: B * D)
-        let dhCarry = FloatBuffer(count: B * D), dFeed = FloatBuffer(count: B * D), dRec = FloatBuffer(count: B * rw)
+        let dCell = cache.cell.gradient(rows: T * B, hidden: D)
+        let dQuery = FloatBuffer(count: T * B * A), dKeys = FloatBuffer(count: cache.memory.steps * B * A)
+        let dz = FloatBuffer(count: B * Z), dh = FloatBuffer(count: B * D)
+        // The gradient reaching the state step t wrote from step t + 1: h's (`dhCarry`) and the LSTM's dc.
+        let dState = CellState(cell, rows: B, width: D), dhCarry = dState.h
+        let dFeed = FloatBuffer(count: B * D), dRec = FloatBuffer(count: B * rw)
         let pass = FloatBuffer(count: B * D)
-        cache.source.withUnsafeBufferPointer { source in
-            for t in stride(from: T - 1, through: 0, by: -1) {
-                let s = cache.step(t, self), at = t * B
-                // ã = a ⊙ mask; a = tanh(pre): dpre = (dã_out + dã_feed) ⊙ mask ⊙ (1 − a²)
-                let dp = dPre.row(at, columns: D), dOut = dADropped.row(at, columns: D)
-                for i in 0..<(B * D) {
-                    let m: Float = cache.aMask.map { $0[at * D + i] } ?? 1
-                    dp[i] = (dOut[i] + dFeed[i]) * m * (1 - s.a[i] * s.a[i])
-                }
-                // pre = z·Wc + b_c: dz = dpre·Wcᵀ; z = [ctx; h]
-                GEMM.multiply(transposeB: true, m: B, n: Z, k: D, a: dp, lda: D, b: store.value(wc), ldb: D, c: dz.pointer, ldc: Z)
-                let dq = dQuery.row(at, columns: A)
-                attention.backward(store, memory: cache.memory, rows: B, query: s.query, source: source.baseAddress!,
-                                   alpha: s.alpha, dContext: dz.pointer, dContextStride: Z, dQuery: dq,
-                                   dKeys: dKeys.pointer, dValues: dMemory.pointer)
-                // h_t reaches the loss through z, through q = h·Wq, and through step t+1.
-                Rows.copy(dz.pointer + W, ldSource: Z, into: dh.pointer, ldDestination: D, rows: B, columns: D)
-                Rows.add(dhCarry.pointer, into: dh.pointer, count: B * D)
-                attention.backwardQuery(store, rows: B, dQuery: dq, dState: dh.pointer)
-                let dg = dGates.row(at, columns: G), dr = dRecurrentGates?.row(at, columns: G)
-                cell.backward(batch: B, hidden: D, gates: s.gates, recurrent: s.recurrentGates.map { UnsafePointer($0) },
-                              cPrev: s.cPrev, c: s.cNew, hPrev: s.hPrev, mask: nil, dh: dh.pointer, dc: dc.pointer,
-                              dGates: dg, dRecurrent: dr, dhPass: pass.pointer)
-                // [ã_{t−1}; h_{t−1}] feeds step t through Wr; h_{t−1} also directly (GRU: z ⊙ h_{t−1}).
-                product.backward(store, rows: B, dGates: dg, dRecurrent: dr.map { UnsafePointer($0) }, dInput: dRec.pointer,
-                                 ld: rw, beta: 0)
-                if inputFeeding {
-                    Rows.copy(dRec.pointer, ldSource: rw, into: dFeed.pointer, ldDestination: D, rows: B, columns: D)
-                }
-                Rows.copy(dRec.pointer + (inputFeeding ? D : 0), ldSource: rw, into: dhCarry.pointer, ldDestination: D,
-                          rows: B, columns: D)
-                Rows.add(pass.pointer, into: dhCarry.pointer, count: B * D)
+        for t in stride(from: T - 1, through: 0, by: -1) {
+            let s = cache.step(t, self), at = t * B
+            // ã = a ⊙ mask; a = tanh(pre): dpre = (dã_out + dã_feed) ⊙ mask ⊙ (1 − a²)
+            let dp = dPre.row(at, columns: D), dOut = dADropped.row(at, columns: D)
+            for i in 0..<(B * D) {
+                let m: Float = cache.aMask.map { $0[at * D + i] } ?? 1
+                dp[i] = (dOut[i] + dFeed[i]) * m * (1 - s.a[i] * s.a[i])
             }
+            // pre = z·Wc + b_c: dz = dpre·Wcᵀ; z = [ctx; h]
+            GEMM.multiply(transposeB: true, m: B, n: Z, k: D, a: dp, lda: D, b: store.value(wc), ldb: D, c: dz.pointer, ldc: Z)
+            // h_t reaches the loss through z, through step t+1, and through attention's query.
+            Rows.copy(dz.pointer + W, ldSource: Z, into: dh.pointer, ldDestination: D, rows: B, columns: D)
+            Rows.add(dhCarry.pointer, into: dh.pointer, count: B * D)
+            attention?.backward(store, memory: cache.memory, rows: B, query: s.query, source: cache.source,
+                                alpha: s.alpha, dContext: dz.pointer, dContextStride: Z, dQuery: dQuery.row(at, columns: A),
+                                dState: dh.pointer, dKeys: dKeys.pointer, dValues: dMemory.pointer)
+            let dg = dGates.row(at, columns: G)
+            let step = cache.cell.stepGradient(row: at, after: cache.previousRow(t), hidden: D, dState: dState, gradient: dCell)
+            step.backward(batch: B, hidden: D, gates: s.gates, hPrev: s.hPrev, mask: nil, dh: dh.pointer, dGates: dg,
+                          dhPass: pass.pointer)
+            // [ã_{t−1}; h_{t−1}] feeds step t through Wr; h_{t−1} also directly (GRU: z ⊙ h_{t−1}).
+            product.backward(store, rows: B, dGates: dg, step: step, dInput: dRec.pointer, ld: rw, beta: 0)
+            if inputFeeding {
+                Rows.copy(dRec.pointer, ldSource: rw, into: dFeed.pointer, ldDestination: D, rows: B, columns: D)
+            }
+            Rows.copy(dRec.pointer + (inputFeeding ? D : 0), ldSource: rw, into: dhCarry.pointer, ldDestination: D,
+                      rows: B, columns: D)
+            Rows.add(pass.pointer, into: dhCarry.pointer, count: B * D)
         }
-        dh0.update(from: dhCarry.pointer, count: B * D)
-        dc0.update(from: dc.pointer, count: B * D)
+        dStart.update(from: dState)
         let N = T * B
         GEMM.multiply(transposeA: true, m: Z, n: D, k: N, a: cache.z.pointer, lda: Z, b: dPre.pointer, ldb: D, beta: 1,
                       c: store.gradient(wc), ldc: D)
         Rows.addColumnSums(dPre.pointer, rows: N, columns: D, ld: D, into: store.gradient(bc))
-        attention.queryWeightGradients(store, rows: N, states: cache.hNew.pointer, dQueries: dQuery.pointer)
-        product.weightGradients(store, rows: N, input: cache.recurrent.pointer, ld: rw, dGates: dGates.pointer,
-                                dRecurrent: dRecurrentGates.map { UnsafePointer($0.pointer) })
+        attention?.backwardBatch(store, memory: cache.memory, rows: N, states: cache.hNew.pointer, dQueries: dQuery.pointer,
+                                 dKeys: dKeys, dValues: dMemory)
+        product.weightGradients(store, rows: N, input: cache.recurrent.pointer, ld: rw, dGates: dGates.pointer, cell: dCell)
         GEMM.multiply(transposeA: true, m: E, n: G, k: N, a: cache.embedded.pointer, lda: E, b: dGates.pointer,
                       ldb: G, beta: 1, c: store.gradient(wx), ldc: G)
         Rows.addColumnSums(dGates.pointer, rows: N, columns: G, ld: G, into: store.gradient(bias))

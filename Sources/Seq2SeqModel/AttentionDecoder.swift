@@ -16,7 +16,7 @@ public struct AttentionDecoder: Sendable {
     let bias: ParameterView  // [1, G·D]
     let wc: ParameterView  // [2H + D, D] ([D, D] without attention)
     let bc: ParameterView  // [1, D]
-    let attention: any AttentionMechanism
+    let attention: (any AttentionMechanism)?  // nil: `model.attention: none`
     let output: OutputLayer
     let hidden: Int  // D
     let inputFeeding: Bool
@@ -34,9 +34,8 @@ public struct AttentionDecoder: Sendable {
     init(store: ParameterStore, configuration c: ModelConfiguration) {
         embedding = Embedding(table: store.view("target.embedding"))
         wx = store.view("decoder.wx"); bias = store.view("decoder.b")
-        product = RecurrentProduct(weight: store.view("decoder.wr"),
-                                   recurrentBias: c.cell.separateRecurrent ? store.view("decoder.bh") : nil,
-                                   cell: c.cell, inputColumns: c.inputFeeding ? c.decoderHidden : 0)
+        product = RecurrentProduct(weight: store.view("decoder.wr"), cell: c.cell, inputColumns: c.inputFeeding ? c.decoderHidden : 0,
+                                   recurrentBias: store.view("decoder.bh"))
         wc = store.view("decoder.wc"); bc = store.view("decoder.bc")
         attention = makeAttention(store: store, configuration: c)
         output = OutputLayer(store: store, tied: c.tieEmbeddings)
@@ -45,18 +44,29 @@ public struct AttentionDecoder: Sendable {
         cell = c.cell
     }
 
+    /// The cell's own start values of the bias (`RecurrentCell.initializeBias`).
+    func initializeBias(_ store: ParameterStore, forgetBias: Float) {
+        cell.initializeBias(store.value(bias), hidden: hidden, forgetBias: forgetBias)
+    }
+
     var recurrentWidth: Int { product.width }
     var gateWidth: Int { product.gateWidth }  // G·D
     var zWidth: Int { wc.rows }  // 2H + D (D without attention)
+    var attentionSize: Int { attention?.size ?? 0 }  // A (0 without attention)
+
+    /// The memory attention reads, made once per batch from the encoder's M `[S·B, 2H]` (its keys projected);
+    /// without attention, a memory of width 0: the context occupies no columns of z.
+    func memory(_ store: ParameterStore, values: FloatBuffer, steps S: Int, batch B: Int, lengths: [Int32]) -> AttentionMemory {
+        attention?.memory(store, values: values, steps: S, batch: B, lengths: lengths)
+            ?? AttentionMemory(steps: S, batch: B, width: 0, values: values, keys: values, lengths: lengths)
+    }
 
     /// Buffers of one step for R rows (views into the per-batch cache in training).
     struct StepBuffers {
         let gates: UnsafeMutablePointer<Float>  // [R, G·D]: in: b + x·Wx; out: activations
         let recurrent: UnsafeMutablePointer<Float>  // [R, rw]: [ã_{t−1}; h_{t−1}]
-        let recurrentGates: UnsafeMutablePointer<Float>?  // [R, 3D] GRU: b_h + h_{t−1}·W_h
+        let cell: CellStep  // the cell's own part: LSTM c_{t−1} → c_t, GRU b_h + h_{t−1}·W_h [R, 3D]
         let hPrev: UnsafePointer<Float>  // [R, D] h_{t−1} (the same values as in `recurrent`, contiguous)
-        let cPrev: UnsafePointer<Float>  // [R, D]
-        let cNew: UnsafeMutablePointer<Float>  // [R, D]
         let hNew: UnsafeMutablePointer<Float>  // [R, D]
         let query: UnsafeMutablePointer<Float>  // [R, A]
         let alpha: UnsafeMutablePointer<Float>  // [R, S]
@@ -74,7 +84,7 @@ public struct AttentionDecoder: Sendable {
 
     /// The decoder step, after its input projection, for R rows: the one definition that teacher forcing,
     /// scheduled sampling and search share. Reads `s.gates` (b + x·Wx), ã_{t−1} (`previousA`, nil at the
-    /// first step: zero) and `s.hPrev`/`s.cPrev`; writes the recurrent input, the cell state, the query,
+    /// first step: zero), `s.hPrev` and the cell's own inputs; writes the recurrent input, the cell's state, the query,
     /// α, z = [ctx; h] and a = tanh(z·Wc + b_c).
     /// - Parameters:
     ///   - recurrentWeight: `product.prepared(store)`, made once per batch
@@ -85,12 +95,10 @@ public struct AttentionDecoder: Sendable {
         let D = hidden, W = memory.width, Z = zWidth
         fillRecurrent(rows: R, previousA: previousA, previousH: s.hPrev, into: s.recurrent)
         product.forward(store, weight: recurrentWeight, rows: R, input: s.recurrent, ld: recurrentWidth, gates: s.gates,
-                        recurrent: s.recurrentGates)
-        cell.forward(batch: R, hidden: D, gates: s.gates, recurrent: s.recurrentGates.map { UnsafePointer($0) },
-                     cPrev: s.cPrev, hPrev: s.hPrev, c: s.cNew, h: s.hNew, mask: nil)
-        attention.query(store, rows: R, state: s.hNew, into: s.query)
-        attention.forward(store, memory: memory, rows: R, query: s.query, source: source, alpha: s.alpha,
-                          context: s.z, contextStride: Z)
+                        step: s.cell)
+        s.cell.forward(batch: R, hidden: D, gates: s.gates, hPrev: s.hPrev, h: s.hNew, mask: nil)
+        attention?.forward(store, memory: memory, rows: R, state: s.hNew, source: source, query: s.query, alpha: s.alpha,
+                           context: s.z, contextStride: Z)
         Rows.copy(s.hNew, ldSource: D, into: s.z + W, ldDestination: Z, rows: R, columns: D)
         Rows.broadcast(store.value(bc), rows: R, columns: D, into: s.a, ld: D)
         combineWeight.multiplyAdd(store, view: wc, rows: R, input: s.z, ld: Z, into: s.a, ldc: D)

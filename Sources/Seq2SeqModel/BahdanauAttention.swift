@@ -32,33 +32,12 @@ public struct BahdanauAttention: AttentionMechanism {
         return AttentionMemory(steps: S, batch: B, width: W, values: values, keys: keys, lengths: lengths)
     }
 
-    /// q = h·W
-    func query(_ store: ParameterStore, rows R: Int, state: UnsafePointer<Float>, into query: UnsafeMutablePointer<Float>) {
-        GEMM.multiply(m: R, n: size, k: wq.rows, a: state, lda: wq.rows, b: store.value(wq), ldb: size, c: query, ldc: size)
-    }
-
-    /// dh += dq·Wᵀ
-    func backwardQuery(_ store: ParameterStore, rows R: Int, dQuery: UnsafePointer<Float>, dState: UnsafeMutablePointer<Float>) {
-        GEMM.multiply(transposeB: true, m: R, n: wq.rows, k: size, a: dQuery, lda: size, b: store.value(wq), ldb: size,
-                      beta: 1, c: dState, ldc: wq.rows)
-    }
-
-    /// dW += hᵀ·dq
-    func queryWeightGradients(_ store: ParameterStore, rows N: Int, states: UnsafePointer<Float>, dQueries: UnsafePointer<Float>) {
-        GEMM.multiply(transposeA: true, m: wq.rows, n: size, k: N, a: states, lda: wq.rows, b: dQueries, ldb: size,
-                      beta: 1, c: store.gradient(wq), ldc: size)
-    }
-
-    /// One step for R rows.
-    /// - Parameters:
-    ///   - query: `[R, A]` q = h·W
-    ///   - source: `[R]` the batch sentence of each row
-    ///   - alpha: `[R, S]` attention weights (written)
-    ///   - context: `[R, ≥2H]` with leading dimension `contextStride` (columns 0..<2H written)
-    func forward(_ store: ParameterStore, memory m: AttentionMemory, rows R: Int, query: UnsafePointer<Float>,
-                 source: UnsafePointer<Int32>, alpha: UnsafeMutablePointer<Float>,
+    /// One step for R rows (arguments as in `AttentionMechanism.forward`): q = h·W, then the scores.
+    func forward(_ store: ParameterStore, memory m: AttentionMemory, rows R: Int, state: UnsafePointer<Float>,
+                 source: UnsafePointer<Int32>, query: UnsafeMutablePointer<Float>, alpha: UnsafeMutablePointer<Float>,
                  context: UnsafeMutablePointer<Float>, contextStride: Int) {
         let A = size, S = m.steps, vv = store.value(v)
+        GEMM.multiply(m: R, n: A, k: wq.rows, a: state, lda: wq.rows, b: store.value(wq), ldb: A, c: query, ldc: A)
         for r in 0..<R {
             // e_j = vᵀ tanh(q + K_j) for j < len, by the C kernel (`AttentionKernels.additiveScores`)
             let b = Int(source[r])
@@ -71,14 +50,11 @@ public struct BahdanauAttention: AttentionMechanism {
 
     /// Backward of one step. With de from `AttentionMemory` and u_j = tanh(q + K_j) recomputed:
     ///     dv += Σ_j de_j u_j     dq += Σ_j de_j v ⊙ (1 − u_j²)          dK_j += de_j v ⊙ (1 − u_j²)
-    /// - Parameters:
-    ///   - dContext: `[R, ≥2H]` leading dimension `dContextStride`
-    ///   - dQuery: `[R, A]` written
-    ///   - dKeys: `[S·B, A]`, dValues: `[S·B, 2H]` accumulated
+    /// then dh += dq·Wᵀ (arguments as in `AttentionMechanism.backward`).
     func backward(_ store: ParameterStore, memory m: AttentionMemory, rows R: Int, query: UnsafePointer<Float>,
                   source: UnsafePointer<Int32>, alpha: UnsafePointer<Float>,
                   dContext: UnsafePointer<Float>, dContextStride: Int, dQuery: UnsafeMutablePointer<Float>,
-                  dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>) {
+                  dState: UnsafeMutablePointer<Float>, dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>) {
         let A = size, vv = store.value(v), dv = store.gradient(v)
         m.backwardScores(rows: R, size: A, query: query, source: source, alpha: alpha, dContext: dContext,
                          dContextStride: dContextStride, dQuery: dQuery, dKeys: dKeys, dValues: dValues) { q, k, dq, dk, de in
@@ -90,10 +66,15 @@ public struct BahdanauAttention: AttentionMechanism {
                 dk[a] += dPre
             }
         }
+        GEMM.multiply(transposeB: true, m: R, n: wq.rows, k: A, a: dQuery, lda: A, b: store.value(wq), ldb: A,
+                      beta: 1, c: dState, ldc: wq.rows)
     }
 
-    /// dU += Mᵀ·dK, db_k += Σ dK, dM += dK·Uᵀ: the keys' projection, once per batch.
-    func backwardKeys(_ store: ParameterStore, memory m: AttentionMemory, dKeys: FloatBuffer, dValues: FloatBuffer) {
+    /// dW += hᵀ·dq over all query rows; then the keys' projection: dU += Mᵀ·dK, db_k += Σ dK, dM += dK·Uᵀ.
+    func backwardBatch(_ store: ParameterStore, memory m: AttentionMemory, rows: Int, states: UnsafePointer<Float>,
+                       dQueries: UnsafePointer<Float>, dKeys: FloatBuffer, dValues: FloatBuffer) {
+        GEMM.multiply(transposeA: true, m: wq.rows, n: size, k: rows, a: states, lda: wq.rows, b: dQueries, ldb: size,
+                      beta: 1, c: store.gradient(wq), ldc: size)
         let A = size, W = m.width, N = m.steps * m.batch
         GEMM.multiply(transposeA: true, m: W, n: A, k: N, a: m.values.pointer, lda: W, b: dKeys.pointer, ldb: A,
                       beta: 1, c: store.gradient(uk), ldc: A)

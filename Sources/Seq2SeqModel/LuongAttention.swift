@@ -30,23 +30,13 @@ public struct LuongAttention: AttentionMechanism {
         return AttentionMemory(steps: S, batch: B, width: W, values: values, keys: keys, lengths: lengths)
     }
 
-    /// q = h
-    func query(_ store: ParameterStore, rows R: Int, state: UnsafePointer<Float>, into query: UnsafeMutablePointer<Float>) {
-        query.update(from: state, count: R * size)
-    }
-
-    /// dh += dq
-    func backwardQuery(_ store: ParameterStore, rows R: Int, dQuery: UnsafePointer<Float>, dState: UnsafeMutablePointer<Float>) {
-        Rows.add(dQuery, into: dState, count: R * size)
-    }
-
-    func queryWeightGradients(_ store: ParameterStore, rows: Int, states: UnsafePointer<Float>, dQueries: UnsafePointer<Float>) {}
-
-    /// e_j = q · K_j for the real positions, then softmax and context.
-    func forward(_ store: ParameterStore, memory m: AttentionMemory, rows R: Int, query: UnsafePointer<Float>,
-                 source: UnsafePointer<Int32>, alpha: UnsafeMutablePointer<Float>,
+    /// q = h; e_j = q · K_j for the real positions, then softmax and context (arguments as in
+    /// `AttentionMechanism.forward`).
+    func forward(_ store: ParameterStore, memory m: AttentionMemory, rows R: Int, state: UnsafePointer<Float>,
+                 source: UnsafePointer<Int32>, query: UnsafeMutablePointer<Float>, alpha: UnsafeMutablePointer<Float>,
                  context: UnsafeMutablePointer<Float>, contextStride: Int) {
         let A = size, S = m.steps
+        query.update(from: state, count: R * A)
         for r in 0..<R {
             let b = Int(source[r]), q = query + r * A, scores = alpha + r * S
             for j in 0..<Int(m.lengths[b]) { scores[j] = Reductions.dot(q, m.keys.pointer + m.row(j, b) * A, count: A) }
@@ -54,20 +44,22 @@ public struct LuongAttention: AttentionMechanism {
         m.softmaxAndContext(rows: R, source: source, alpha: alpha, context: context, contextStride: contextStride)
     }
 
-    /// With de from `AttentionMemory`: dq = Σ_j de_j K_j, dK_j += de_j q.
+    /// With de from `AttentionMemory`: dq = Σ_j de_j K_j, dK_j += de_j q; then dh += dq (q = h).
     func backward(_ store: ParameterStore, memory m: AttentionMemory, rows R: Int, query: UnsafePointer<Float>,
                   source: UnsafePointer<Int32>, alpha: UnsafePointer<Float>,
                   dContext: UnsafePointer<Float>, dContextStride: Int, dQuery: UnsafeMutablePointer<Float>,
-                  dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>) {
+                  dState: UnsafeMutablePointer<Float>, dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>) {
         let A = size
         m.backwardScores(rows: R, size: A, query: query, source: source, alpha: alpha, dContext: dContext,
                          dContextStride: dContextStride, dQuery: dQuery, dKeys: dKeys, dValues: dValues) { q, k, dq, dk, de in
             for a in 0..<A { dq[a] += de * k[a]; dk[a] += de * q[a] }
         }
+        Rows.add(dQuery, into: dState, count: R * A)
     }
 
-    /// general: dW_k += Mᵀ·dK, dM += dK·W_kᵀ; dot: dM += dK.
-    func backwardKeys(_ store: ParameterStore, memory m: AttentionMemory, dKeys: FloatBuffer, dValues: FloatBuffer) {
+    /// The query has no weights, so only the keys' projection: general: dW_k += Mᵀ·dK, dM += dK·W_kᵀ; dot: dM += dK.
+    func backwardBatch(_ store: ParameterStore, memory m: AttentionMemory, rows: Int, states: UnsafePointer<Float>,
+                       dQueries: UnsafePointer<Float>, dKeys: FloatBuffer, dValues: FloatBuffer) {
         let W = m.width, N = m.steps * m.batch
         guard let wk else { Rows.add(dKeys.pointer, into: dValues.pointer, count: N * W); return }
         GEMM.multiply(transposeA: true, m: W, n: size, k: N, a: m.values.pointer, lda: W, b: dKeys.pointer, ldb: size,

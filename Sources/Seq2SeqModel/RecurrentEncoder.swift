@@ -32,6 +32,14 @@ public struct RecurrentEncoder: Sendable {
         cell = c.cell
     }
 
+    /// Each layer's cell sets its own start biases (`RecurrentCell.initializeBias`).
+    func initializeBiases(_ store: ParameterStore, forgetBias: Float) {
+        for (forward, backward) in layers {
+            forward.initializeBias(store, forgetBias: forgetBias)
+            backward.initializeBias(store, forgetBias: forgetBias)
+        }
+    }
+
     public final class Cache {
         let steps: Int, batch: Int
         let ids: [Int32]
@@ -40,8 +48,8 @@ public struct RecurrentEncoder: Sendable {
         var dropMasks: [[Float]?] = []  // per layer input
         var outputs: [FloatBuffer] = []  // per layer, [S·B, 2H]
         var caches: [(RecurrentLayer.Cache, RecurrentLayer.Cache)] = []
-        /// The top layer's final states, `[B, 2H]` each: [forward | backward] (finalC stays zero without a cell state).
-        public let finalH: FloatBuffer, finalC: FloatBuffer
+        /// The top layer's final state `[B, 2H]`: [forward | backward].
+        let final: CellState
         /// Written by backward: the norm of the loss gradient reaching the source embeddings of time step 0
         /// (all B rows) through the bottom layer's forward direction, the quantity that vanishes or explodes
         /// with the distance it travels back in time. The backward direction reads step 0 last, so its part
@@ -50,14 +58,13 @@ public struct RecurrentEncoder: Sendable {
         /// The memory M `[S·B, 2H]`.
         public var memory: FloatBuffer { outputs[outputs.count - 1] }
 
-        init(steps: Int, batch: Int, hidden: Int, ids: [Int32], lengths: [Int32]) {
+        init(steps: Int, batch: Int, hidden: Int, cell: RecurrentCell, ids: [Int32], lengths: [Int32]) {
             self.steps = steps
             self.batch = batch
             self.ids = ids
             mask = FloatBuffer(count: steps * batch)
             for t in 0..<steps { for b in 0..<batch where t < Int(lengths[b]) { mask[t * batch + b] = 1 } }
-            finalH = FloatBuffer(count: batch * 2 * hidden)
-            finalC = FloatBuffer(count: batch * 2 * hidden)
+            final = CellState(cell, rows: batch, width: 2 * hidden)
         }
     }
 
@@ -66,16 +73,13 @@ public struct RecurrentEncoder: Sendable {
     public func forward(_ store: ParameterStore, ids: [Int32], lengths: [Int32], steps S: Int, batch B: Int,
                         dropout: Float, generator: inout SeededGenerator?, keepsBackward: Bool = true) -> Cache {
         let H = hidden
-        let cache = Cache(steps: S, batch: B, hidden: H, ids: ids, lengths: lengths)
+        let cache = Cache(steps: S, batch: B, hidden: H, cell: cell, ids: ids, lengths: lengths)
         var input = FloatBuffer(count: S * B * embedding.table.columns)
         embedding.forward(store, ids: ids, out: input.pointer)
         for (l, layer) in layers.enumerated() {
             let width = l == 0 ? embedding.table.columns : 2 * H
-            var mask: [Float]? = nil
-            if generator != nil, dropout > 0 {
-                mask = Dropout.makeMask(count: S * B * width, probability: dropout, generator: &generator!)
-                for i in 0..<mask!.count { input[i] *= mask![i] }
-            }
+            let mask = Dropout.makeMask(count: S * B * width, probability: dropout, generator: &generator)
+            if let mask { for i in 0..<mask.count { input[i] *= mask[i] } }
             let output = FloatBuffer(count: S * B * 2 * H)
             let f = layer.forward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask,
                                           output: output.pointer, outputStride: 2 * H, keepsBackward: keepsBackward)
@@ -92,35 +96,32 @@ public struct RecurrentEncoder: Sendable {
             cache.caches.append((f, r))
             input = output
         }
-        let (fh, fc) = layers.last!.forward.finalState(cache.caches.last!.0)
-        let (bh, bc) = layers.last!.backward.finalState(cache.caches.last!.1)
-        Rows.copy(fh, ldSource: H, into: cache.finalH.pointer, ldDestination: 2 * H, rows: B, columns: H)
-        Rows.copy(bh, ldSource: H, into: cache.finalH.pointer + H, ldDestination: 2 * H, rows: B, columns: H)
-        if let fc, let bc {
-            Rows.copy(fc, ldSource: H, into: cache.finalC.pointer, ldDestination: 2 * H, rows: B, columns: H)
-            Rows.copy(bc, ldSource: H, into: cache.finalC.pointer + H, ldDestination: 2 * H, rows: B, columns: H)
+        if let top = layers.last, let caches = cache.caches.last {
+            top.forward.writeFinalState(caches.0, into: cache.final, column: 0, width: 2 * H)
+            top.backward.writeFinalState(caches.1, into: cache.final, column: H, width: 2 * H)
         }
         return cache
     }
 
-    /// - Parameters: dMemory: `[S·B, 2H]`; dFinalH, dFinalC: `[B, 2H]`
-    public func backward(_ store: ParameterStore, cache: Cache, dMemory: FloatBuffer, dFinalH: FloatBuffer, dFinalC: FloatBuffer) {
+    /// - Parameters: dMemory: `[S·B, 2H]`; dFinal: `[B, 2H]` the gradient reaching `Cache.final`
+    func backward(_ store: ParameterStore, cache: Cache, dMemory: FloatBuffer, dFinal: CellState) {
         let H = hidden, S = cache.steps, B = cache.batch
         var dOutput = dMemory
-        let split = { (src: FloatBuffer, offset: Int) -> FloatBuffer in
-            let part = FloatBuffer(count: B * H)
-            Rows.copy(src.pointer + offset, ldSource: 2 * H, into: part.pointer, ldDestination: H, rows: B, columns: H)
+        /// Columns `column..<column+H` of dFinal as a `[B, H]` state.
+        func split(_ column: Int) -> CellState {
+            let part = CellState(cell, rows: B, width: H)
+            for (to, from) in zip(part.buffers, dFinal.buffers) {
+                Rows.copy(from.pointer + column, ldSource: 2 * H, into: to.pointer, ldDestination: H, rows: B, columns: H)
+            }
             return part
         }
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let width = l == 0 ? embedding.table.columns : 2 * H
             let top = l == layers.count - 1
-            let (fh, fc, bh, bc) = top
-                ? (split(dFinalH, 0), split(dFinalC, 0), split(dFinalH, H), split(dFinalC, H))
-                : (FloatBuffer(count: B * H), FloatBuffer(count: B * H), FloatBuffer(count: B * H), FloatBuffer(count: B * H))
+            let (dForward, dReverse) = top ? (split(0), split(H)) : (CellState(cell, rows: B, width: H), CellState(cell, rows: B, width: H))
             let dInput = FloatBuffer(count: S * B * width), dBackward = FloatBuffer(count: S * B * width)
             layers[l].forward.backward(store, cache: cache.caches[l].0, x: cache.inputs[l].pointer, dOutput: dOutput.pointer,
-                                       dOutputStride: 2 * H, dhFinal: fh.pointer, dcFinal: fc.pointer, dx: dInput.pointer)
+                                       dOutputStride: 2 * H, dFinal: dForward, dx: dInput.pointer)
             if l == 0 {
                 let mask = cache.dropMasks[0]
                 var sum = 0.0
@@ -128,8 +129,8 @@ public struct RecurrentEncoder: Sendable {
                 cache.firstStepGradientNorm = sum.squareRoot()
             }
             layers[l].backward.backward(store, cache: cache.caches[l].1, x: cache.inputs[l].pointer,
-                                        dOutput: dOutput.pointer + H, dOutputStride: 2 * H, dhFinal: bh.pointer,
-                                        dcFinal: bc.pointer, dx: dBackward.pointer)
+                                        dOutput: dOutput.pointer + H, dOutputStride: 2 * H, dFinal: dReverse,
+                                        dx: dBackward.pointer)
             Rows.add(dBackward.pointer, into: dInput.pointer, count: S * B * width)
             if let mask = cache.dropMasks[l] { for i in 0..<mask.count { dInput[i] *= mask[i] } }
             dOutput = dInput

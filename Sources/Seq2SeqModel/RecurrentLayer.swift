@@ -4,7 +4,7 @@ import TensorKernels
 ///
 ///     z_t = x_t·Wx + b  (+ h_{t−1}·Wh for LSTM and RNN)     (x_t·Wx + b for all t in one GEMM; h·Wh per step)
 ///     r_t = h_{t−1}·Wh + b_h                                  (GRU only: its reset gate scales part of this)
-///     h_t (, c_t) = cell(z_t (, r_t), h_{t−1} (, c_{t−1}))   (RecurrentCell; a padded position keeps the state)
+///     h_t (, c_t) = cell(z_t (, r_t), h_{t−1} (, c_{t−1}))   (`CellStep`; a padded position keeps the state)
 ///     y_t = mask_t · h_t
 /// A reverse layer walks t = S−1 … 0: its state stays at h₀ (zero) through the trailing padding.
 public struct RecurrentLayer: Sendable {
@@ -19,9 +19,8 @@ public struct RecurrentLayer: Sendable {
     public init(store: ParameterStore, prefix: String, cell: RecurrentCell, input: Int, hidden: Int, reverse: Bool) {
         wx = store.view(prefix + ".wx")
         bias = store.view(prefix + ".b")
-        product = RecurrentProduct(weight: store.view(prefix + ".wh"),
-                                   recurrentBias: cell.separateRecurrent ? store.view(prefix + ".bh") : nil,
-                                   cell: cell, inputColumns: 0)
+        product = RecurrentProduct(weight: store.view(prefix + ".wh"), cell: cell, inputColumns: 0,
+                                   recurrentBias: store.view(prefix + ".bh"))
         self.cell = cell
         self.input = input
         self.hidden = hidden
@@ -34,32 +33,32 @@ public struct RecurrentLayer: Sendable {
             + (cell.separateRecurrent ? [(prefix + ".bh", 1, G)] : [])
     }
 
+    /// The cell's own start values of the bias (`RecurrentCell.initializeBias`).
+    func initializeBias(_ store: ParameterStore, forgetBias: Float) {
+        cell.initializeBias(store.value(bias), hidden: hidden, forgetBias: forgetBias)
+    }
+
     /// What forward keeps for backward. All `[S·B, ·]` in time order.
     public final class Cache {
         public let steps: Int, batch: Int
         let gates: FloatBuffer  // [S·B, G·H] activations
-        let recurrent: FloatBuffer?  // [S·B, 3H] GRU: h₋·Wh + b_h
         let hPrev: FloatBuffer  // [S·B, H] the state each step read (empty at inference)
-        let cPrev: FloatBuffer?  // [S·B, H] LSTM (empty at inference)
         /// Whether backward can run: inference keeps only what the next step and the final state need.
         let keepsBackward: Bool
-        let cNew: FloatBuffer?  // [S·B, H] LSTM: the state each step wrote
         let hNew: FloatBuffer  // [S·B, H]
+        let cell: CellCache  // the LSTM's c, GRU's recurrent pre-activations; the first step starts from zero
         let mask: FloatBuffer?  // [S·B]
 
         init(steps: Int, batch: Int, hidden: Int, cell: RecurrentCell, mask: FloatBuffer?, keepsBackward: Bool = true) {
             self.steps = steps
             self.batch = batch
             self.keepsBackward = keepsBackward
-            let N = steps * batch, kept = keepsBackward ? N * hidden : 0
+            let N = steps * batch
             // At inference the gates are computed `inferenceChunk` steps at a time into one reused block.
-            let gateRows = keepsBackward ? N : min(steps, RecurrentLayer.inferenceChunk) * batch
-            gates = FloatBuffer(count: gateRows * cell.gateCount * hidden)
-            recurrent = cell.separateRecurrent ? FloatBuffer(count: gateRows * cell.gateCount * hidden) : nil
-            hPrev = FloatBuffer(count: kept)
-            cPrev = cell.hasCellState ? FloatBuffer(count: kept) : nil
-            cNew = cell.hasCellState ? FloatBuffer(count: N * hidden) : nil
+            gates = FloatBuffer(count: (keepsBackward ? N : min(steps, RecurrentLayer.inferenceChunk) * batch) * cell.gateCount * hidden)
+            hPrev = FloatBuffer(count: keepsBackward ? N * hidden : 0)
             hNew = FloatBuffer(count: N * hidden)
+            self.cell = CellCache(rows: N, hidden: hidden, start: CellState(cell, rows: batch, width: hidden))
             self.mask = mask
         }
     }
@@ -72,12 +71,17 @@ public struct RecurrentLayer: Sendable {
     /// The time index of processing step k.
     @inline(__always) func time(_ k: Int, _ steps: Int) -> Int { reverse ? steps - 1 - k : k }
 
+    /// The first row of processing step k, and of the step before it (nil for the first).
+    private func rows(_ k: Int, _ S: Int, _ B: Int) -> (at: Int, previous: Int?) {
+        (time(k, S) * B, k == 0 ? nil : time(k - 1, S) * B)
+    }
+
     /// - Parameters:
     ///   - x: `[S·B, In]`
     ///   - mask: `[S·B]` 1 real, 0 padding; nil: all real
     ///   - output: `[S·B, ≥H]` with leading dimension `outputStride`; y_t is written at columns 0..<H
     ///   - keepsBackward: false at inference: the states each step read are not copied for backward
-    /// - Returns: the cache; `finalState` gives the last state. The initial state is zero.
+    /// - Returns: the cache; `writeFinalState` gives the last state. The initial state is zero.
     public func forward(_ store: ParameterStore, x: UnsafePointer<Float>, steps S: Int, batch B: Int,
                         mask: FloatBuffer?, output: UnsafeMutablePointer<Float>, outputStride: Int,
                         keepsBackward: Bool = true) -> Cache {
@@ -94,82 +98,75 @@ public struct RecurrentLayer: Sendable {
         let chunk = keepsBackward ? S : min(S, Self.inferenceChunk)
         var chunkStart = 0  // the first time step whose gates the block holds
         if keepsBackward { inputProducts(0..<S) }
-        var hp = UnsafePointer(zeros.pointer), cp = UnsafePointer(zeros.pointer)
+        var hp = UnsafePointer(zeros.pointer)
         let wh = product.prepared(store)
         for k in 0..<S {
-            let t = time(k, S), rowsAt = t * B
+            let (rowsAt, previous) = rows(k, S, B)
             if keepsBackward {
                 cache.hPrev.row(rowsAt, columns: H).update(from: hp, count: B * H)
-                cache.cPrev?.row(rowsAt, columns: H).update(from: cp, count: B * H)
             } else if k % chunk == 0 {  // the next chunk's steps, in time order whichever the direction
                 let end = min(k + chunk, S), times = reverse ? (S - end)..<(S - k) : k..<end
                 inputProducts(times)
                 chunkStart = times.lowerBound
             }
-            // The gates of time t: row t·B, or at inference its place in the chunk.
-            let gateRow = keepsBackward ? rowsAt : (t - chunkStart) * B
-            let g = cache.gates.row(gateRow, columns: G), rec = cache.recurrent?.row(gateRow, columns: G)
-            product.forward(store, weight: wh, rows: B, input: hp, ld: H, gates: g, recurrent: rec)
-            let cn = cache.cNew?.row(rowsAt, columns: H), hn = cache.hNew.row(rowsAt, columns: H)
-            cell.forward(batch: B, hidden: H, gates: g, recurrent: rec.map { UnsafePointer($0) }, cPrev: cp, hPrev: hp,
-                         c: cn, h: hn, mask: mask.map { UnsafePointer($0.pointer + rowsAt) })
+            // The gates of this step: row t·B, or at inference its place in the chunk.
+            let gateRow = keepsBackward ? rowsAt : rowsAt - chunkStart * B
+            let g = cache.gates.row(gateRow, columns: G), step = cache.cell.step(row: rowsAt, after: previous, hidden: H)
+            product.forward(store, weight: wh, rows: B, input: hp, ld: H, gates: g, step: step)
+            let hn = cache.hNew.row(rowsAt, columns: H)
+            step.forward(batch: B, hidden: H, gates: g, hPrev: hp, h: hn, mask: mask.map { UnsafePointer($0.pointer + rowsAt) })
             for b in 0..<B {
                 let y = output + (rowsAt + b) * outputStride, h = hn + b * H
                 let m: Float = mask.map { $0[rowsAt + b] } ?? 1
                 for j in 0..<H { y[j] = m * h[j] }
             }
             hp = UnsafePointer(hn)
-            if let cn { cp = UnsafePointer(cn) }
         }
         return cache
     }
 
-    /// The state after the last processed step: `[B, H]` pointers into the cache (c: LSTM only).
-    public func finalState(_ cache: Cache) -> (h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?) {
-        let t = time(cache.steps - 1, cache.steps)
-        return (cache.hNew.row(t * cache.batch, columns: hidden), cache.cNew?.row(t * cache.batch, columns: hidden))
+    /// Copies the state after the last processed step (`[B, H]`) into columns `column..<column+H` of
+    /// `state` (`[B, width]`).
+    func writeFinalState(_ cache: Cache, into state: CellState, column: Int, width: Int) {
+        let row = time(cache.steps - 1, cache.steps) * cache.batch
+        cache.cell.copyState(row: row, h: cache.hNew.row(row, columns: hidden), hidden: hidden, rows: cache.batch,
+                             into: state, column: column, width: width)
     }
 
     /// Backward of `forward`: accumulates into the gradients of Wx, Wh and the biases; writes dx.
     /// - Parameters:
     ///   - x: `[S·B, In]` the input forward read
     ///   - dOutput: `[S·B, ≥H]` gradient of y, leading dimension `dOutputStride`
-    ///   - dhFinal, dcFinal: `[B, H]` gradient reaching the final state; nil: none
+    ///   - dFinal: `[B, H]` gradient reaching the final state (h, and c for the LSTM)
     ///   - dx: `[S·B, In]` written
-    public func backward(_ store: ParameterStore, cache: Cache, x: UnsafePointer<Float>,
-                         dOutput: UnsafePointer<Float>, dOutputStride: Int,
-                         dhFinal: UnsafePointer<Float>?, dcFinal: UnsafePointer<Float>?,
-                         dx: UnsafeMutablePointer<Float>) {
+    func backward(_ store: ParameterStore, cache: Cache, x: UnsafePointer<Float>,
+                  dOutput: UnsafePointer<Float>, dOutputStride: Int, dFinal: CellState,
+                  dx: UnsafeMutablePointer<Float>) {
         let H = hidden, S = cache.steps, B = cache.batch, G = cell.gateCount * H
         precondition(cache.keepsBackward, "backward of an inference pass")
-        let dGates = FloatBuffer(count: S * B * G)
-        let dRecurrent = cell.separateRecurrent ? FloatBuffer(count: S * B * G) : nil
-        let dh = FloatBuffer(count: B * H), dc = FloatBuffer(count: B * H), carry = FloatBuffer(count: B * H)
-        if let dhFinal { carry.pointer.update(from: dhFinal, count: B * H) }
-        if let dcFinal { dc.pointer.update(from: dcFinal, count: B * H) }
+        let dGates = FloatBuffer(count: S * B * G), dCell = cache.cell.gradient(rows: S * B, hidden: H)
+        // The gradient reaching the state each step wrote: h's (`carry`, before dy_t is added) and the LSTM's dc.
+        let dState = CellState(cell, rows: B, width: H)
+        dState.update(from: dFinal)
+        let dh = FloatBuffer(count: B * H), carry = dState.h
         for k in stride(from: S - 1, through: 0, by: -1) {
-            let t = time(k, S), rowsAt = t * B
+            let (rowsAt, previous) = rows(k, S, B)
             // dh = carried gradient + mask · dy_t
             for b in 0..<B {
                 let m: Float = cache.mask.map { $0[rowsAt + b] } ?? 1
                 let dy = dOutput + (rowsAt + b) * dOutputStride, d = dh.pointer + b * H, c = carry.pointer + b * H
                 for j in 0..<H { d[j] = c[j] + m * dy[j] }
             }
-            let dg = dGates.row(rowsAt, columns: G), dr = dRecurrent?.row(rowsAt, columns: G)
-            cell.backward(batch: B, hidden: H, gates: cache.gates.row(rowsAt, columns: G),
-                          recurrent: cache.recurrent.map { UnsafePointer($0.row(rowsAt, columns: G)) },
-                          cPrev: cache.cPrev.map { UnsafePointer($0.row(rowsAt, columns: H)) },
-                          c: cache.cNew.map { UnsafePointer($0.row(rowsAt, columns: H)) },
-                          hPrev: cache.hPrev.row(rowsAt, columns: H),
-                          mask: cache.mask.map { UnsafePointer($0.pointer + rowsAt) }, dh: dh.pointer,
-                          dc: dc.pointer, dGates: dg, dRecurrent: dr, dhPass: carry.pointer)
+            let dg = dGates.row(rowsAt, columns: G)
+            let step = cache.cell.stepGradient(row: rowsAt, after: previous, hidden: H, dState: dState, gradient: dCell)
+            step.backward(batch: B, hidden: H, gates: cache.gates.row(rowsAt, columns: G), hPrev: cache.hPrev.row(rowsAt, columns: H),
+                          mask: cache.mask.map { UnsafePointer($0.pointer + rowsAt) }, dh: dh.pointer, dGates: dg,
+                          dhPass: carry.pointer)
             // h_{t−1} feeds step t through Wh: carry = pass-through + d(product)·Whᵀ
-            product.backward(store, rows: B, dGates: dg, dRecurrent: dr.map { UnsafePointer($0) }, dInput: carry.pointer,
-                             ld: H, beta: 1)
+            product.backward(store, rows: B, dGates: dg, step: step, dInput: carry.pointer, ld: H, beta: 1)
         }
         // Weight gradients over all steps at once: dWh += Hprevᵀ·dZ, dWx += Xᵀ·dZ, db += Σ dZ.
-        product.weightGradients(store, rows: S * B, input: cache.hPrev.pointer, ld: H, dGates: dGates.pointer,
-                                dRecurrent: dRecurrent.map { UnsafePointer($0.pointer) })
+        product.weightGradients(store, rows: S * B, input: cache.hPrev.pointer, ld: H, dGates: dGates.pointer, cell: dCell)
         GEMM.multiply(transposeA: true, m: input, n: G, k: S * B, a: x, lda: input, b: dGates.pointer,
                       ldb: G, beta: 1, c: store.gradient(wx), ldc: G)
         Rows.addColumnSums(dGates.pointer, rows: S * B, columns: G, ld: G, into: store.gradient(bias))

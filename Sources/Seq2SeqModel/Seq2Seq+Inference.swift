@@ -11,7 +11,8 @@ final class InferenceBatch {
     private let vocabulary: Int
     private(set) var capacity = 0
     // The step's scratch, [capacity, ·] each.
-    private(set) var x = FloatBuffer(count: 0), gates = FloatBuffer(count: 0), recurrentGates: FloatBuffer?
+    private(set) var x = FloatBuffer(count: 0), gates = FloatBuffer(count: 0)
+    private(set) var recurrentGates = FloatBuffer(count: 0)  // GRU's b_h + h₋·W_h [capacity, 3D]; empty for the others
     private(set) var recurrent = FloatBuffer(count: 0), query = FloatBuffer(count: 0), alpha = FloatBuffer(count: 0)
     private(set) var z = FloatBuffer(count: 0)
     private(set) var rowSources: [Int32] = []  // [capacity] the batch sentence of each row
@@ -51,9 +52,9 @@ final class InferenceBatch {
         capacity = rows
         x = FloatBuffer(count: rows * d.embedding.table.columns)
         gates = FloatBuffer(count: rows * d.gateWidth)
-        recurrentGates = d.cell.separateRecurrent ? FloatBuffer(count: rows * d.gateWidth) : nil
+        recurrentGates = FloatBuffer(count: d.cell.separateRecurrent ? rows * d.gateWidth : 0)
         recurrent = FloatBuffer(count: rows * d.recurrentWidth)
-        query = FloatBuffer(count: rows * d.attention.size)
+        query = FloatBuffer(count: rows * d.attentionSize)
         alpha = FloatBuffer(count: rows * memory.steps)
         z = FloatBuffer(count: rows * d.zWidth)
         rowSources = [Int32](repeating: 0, count: rows)
@@ -66,19 +67,20 @@ final class InferenceBatch {
 
     func buffers(rows: Int) -> StateBuffers {
         reserve(rows: rows)
-        return spare.popLast() ?? StateBuffers(capacity: capacity, hidden: decoder.hidden)
+        return spare.popLast() ?? StateBuffers(capacity: capacity, hidden: decoder.hidden, cell: decoder.cell)
     }
 
     func recycle(_ buffers: StateBuffers) { if buffers.capacity == capacity { spare.append(buffers) } }
 }
 
-/// h, c and ã `[capacity, D]` of one decoder state.
+/// The cell's state (h, and c for the LSTM) and ã, `[capacity, D]` each, of one decoder state.
 final class StateBuffers {
     let capacity: Int
-    let h: FloatBuffer, c: FloatBuffer, a: FloatBuffer
-    init(capacity: Int, hidden: Int) {
+    let cell: CellState, a: FloatBuffer
+    init(capacity: Int, hidden: Int, cell: RecurrentCell) {
         self.capacity = capacity
-        h = FloatBuffer(count: capacity * hidden); c = FloatBuffer(count: capacity * hidden); a = FloatBuffer(count: capacity * hidden)
+        self.cell = CellState(cell, rows: capacity, width: hidden)
+        a = FloatBuffer(count: capacity * hidden)
     }
 }
 
@@ -108,17 +110,16 @@ extension Seq2Seq {
     ///   - candidates: ascending target ids to score (a vocabulary shortlist); the others get −∞. nil: all.
     public func start(sources: [[Int32]], rowsPerSentence: Int = 1, candidates: [Int32]? = nil) -> InferenceState {
         let batch = Batch(sources: sources, targets: sources.map { _ in [] })
-        let B = batch.batchSize, S = batch.sourceSteps, D = configuration.decoderHidden
+        let B = batch.batchSize, S = batch.sourceSteps
         var noDropout: SeededGenerator? = nil
         let enc = encoder.forward(parameters, ids: batch.sourceIds, lengths: batch.sourceLengths, steps: S, batch: B,
                                   dropout: 0, generator: &noDropout, keepsBackward: false)
-        let memory = decoder.attention.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
+        let memory = decoder.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
         let context = InferenceBatch(decoder: decoder, memory: memory, store: parameters, quantized: quantizedDecoder,
                                      capacity: B * max(rowsPerSentence, 1), vocabulary: configuration.targetVocabularySize,
                                      subset: candidates.map { OutputSubset(decoder.output, store: parameters, ids: $0) })
         let state = InferenceState(rows: B, batch: context)  // fresh buffers: ã₋₁ = 0
-        bridge.forward(parameters, batch: B, finalH: enc.finalH.pointer, finalC: enc.finalC.pointer,
-                       h0: state.buffers.h.pointer, c0: state.buffers.c.pointer)
+        bridge.forward(parameters, batch: B, final: enc.final, start: state.buffers.cell)
         return state
     }
 
@@ -135,40 +136,37 @@ extension Seq2Seq {
         decoder.embedding.forward(parameters, ids: previous, out: batch.x.pointer)
         decoder.inputProjection(parameters, rows: R, x: batch.x.pointer, into: batch.gates.pointer)
         let s = AttentionDecoder.StepBuffers(
-            gates: batch.gates.pointer, recurrent: batch.recurrent.pointer, recurrentGates: batch.recurrentGates?.pointer,
-            hPrev: state.buffers.h.pointer, cPrev: state.buffers.c.pointer, cNew: next.buffers.c.pointer,
-            hNew: next.buffers.h.pointer, query: batch.query.pointer, alpha: batch.alpha.pointer, z: batch.z.pointer,
-            a: next.buffers.a.pointer)
-        batch.rowSources.withUnsafeBufferPointer { source in
-            decoder.step(parameters, rows: R, memory: batch.memory, source: source.baseAddress!,
-                         recurrentWeight: batch.recurrentWeight, combineWeight: batch.combineWeight,
-                         previousA: state.buffers.a.pointer, s)
-        }
+            gates: batch.gates.pointer, recurrent: batch.recurrent.pointer,
+            cell: state.buffers.cell.step(to: next.buffers.cell, recurrent: batch.recurrentGates.pointer),
+            hPrev: state.buffers.cell.h.pointer, hNew: next.buffers.cell.h.pointer, query: batch.query.pointer,
+            alpha: batch.alpha.pointer, z: batch.z.pointer, a: next.buffers.a.pointer)
+        decoder.step(parameters, rows: R, memory: batch.memory, source: batch.rowSources, recurrentWeight: batch.recurrentWeight,
+                     combineWeight: batch.combineWeight, previousA: state.buffers.a.pointer, s)
         // The array is uniquely held again once search has let go of the previous step's output.
         var logits = batch.logits
         batch.logits = []
         if logits.count > R * V { logits.removeLast(logits.count - R * V) }
         if logits.count < R * V { logits.append(contentsOf: repeatElement(-.infinity, count: R * V - logits.count)) }
-        logits.withUnsafeMutableBufferPointer { out in
-            if let subset = batch.subset {
-                // Only the shortlist's columns are scored and normalised; the rest of each row stays −∞.
-                let n = subset.ids.count, compact = batch.subsetLogits.pointer
-                subset.forward(rows: R, input: next.buffers.a.pointer, logits: compact, quantized: batch.quantizedOutput,
-                               scratch: batch.scratch)
-                SoftmaxKernel.logSoftmax(rows: R, vocabulary: n, values: compact)
+        if let subset = batch.subset {
+            // Only the shortlist's columns are scored and normalised; the rest of each row stays −∞.
+            let n = subset.ids.count, compact = batch.subsetLogits.pointer
+            subset.forward(rows: R, input: next.buffers.a.pointer, logits: compact, quantized: batch.quantizedOutput,
+                           scratch: batch.scratch)
+            SoftmaxKernel.logSoftmax(rows: R, vocabulary: n, values: compact)
+            logits.withUnsafeMutableBufferPointer { out in
                 for r in 0..<R {
-                    let row = out.baseAddress! + r * V, from = compact + r * n
-                    for (k, id) in subset.ids.enumerated() { row[Int(id)] = from[k] }
+                    let from = compact + r * n
+                    for (k, id) in subset.ids.enumerated() { out[r * V + Int(id)] = from[k] }
                 }
-            } else if let quantized = batch.quantizedOutput {
-                Rows.broadcast(parameters.value(decoder.output.bias), rows: R, columns: V, into: out.baseAddress!, ld: V)
-                quantized.multiplyAdd(m: R, a: next.buffers.a.pointer, lda: configuration.decoderHidden, c: out.baseAddress!,
-                                      ldc: V, scratch: batch.scratch)
-                SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: out.baseAddress!)
-            } else {
-                decoder.output.forward(parameters, rows: R, input: next.buffers.a.pointer, logits: out.baseAddress!)
-                SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: out.baseAddress!)
             }
+        } else if let quantized = batch.quantizedOutput {
+            Rows.broadcast(parameters.value(decoder.output.bias), rows: R, columns: V, into: &logits, ld: V)
+            quantized.multiplyAdd(m: R, a: next.buffers.a.pointer, lda: configuration.decoderHidden, c: &logits, ldc: V,
+                                  scratch: batch.scratch)
+            SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: &logits)
+        } else {
+            decoder.output.forward(parameters, rows: R, input: next.buffers.a.pointer, logits: &logits)
+            SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: &logits)
         }
         batch.logits = logits
         let S = batch.memory.steps
@@ -184,8 +182,7 @@ extension Seq2Seq {
         let from = state.buffers, to = next.buffers
         for (i, r) in rows.enumerated() {
             precondition(r >= 0 && r < state.rows, "reorder: row \(r) outside 0..<\(state.rows)")
-            (to.h.pointer + i * D).update(from: from.h.pointer + r * D, count: D)
-            (to.c.pointer + i * D).update(from: from.c.pointer + r * D, count: D)
+            to.cell.copyRow(r, of: from.cell, to: i, width: D)
             (to.a.pointer + i * D).update(from: from.a.pointer + r * D, count: D)
         }
         return next

@@ -16,9 +16,8 @@ public final class Seq2Seq: @unchecked Sendable {
     }
 
     /// A model with uniform initial weights in [−initScale, initScale] from `seed` (all 0 when initScale is 0).
-    /// With LSTM cells, `forgetBias` is then the start value of every forget gate's bias (encoder and decoder):
-    /// 1 keeps the cell state (and its gradient) alive from the first step (Gers et al. 2000, Jozefowicz et al.
-    /// 2015); 0 leaves f = σ(·) near ½, which halves both with every step. Other cells have no forget gate.
+    /// Then every cell (encoder and decoder) sets its own start biases: with LSTM cells `forgetBias` is the
+    /// start value of every forget gate's bias (`RecurrentCell.initializeBias`); other cells have no forget gate.
     public init(configuration c: ModelConfiguration, seed: UInt64, initScale: Float = 0.1, forgetBias: Float = 0) {
         do { try c.validate() } catch { preconditionFailure("an invalid model configuration reached Seq2Seq: \(error)") }
         configuration = c
@@ -32,13 +31,8 @@ public final class Seq2Seq: @unchecked Sendable {
         encoder = RecurrentEncoder(store: parameters, configuration: c)
         bridge = Bridge(store: parameters, cell: c.cell)
         decoder = AttentionDecoder(store: parameters, configuration: c)
-        if c.cell == .lstm, forgetBias != 0 {
-            let biases = (0..<c.encoderLayers).flatMap { ["encoder.\($0).forward.b", "encoder.\($0).backward.b"] } + ["decoder.b"]
-            for name in biases {
-                let b = parameters.view(name), H = b.columns / 4  // gate blocks i, f, g, o (LSTMCellKernel)
-                (parameters.value(b) + H).update(repeating: forgetBias, count: H)
-            }
-        }
+        encoder.initializeBiases(parameters, forgetBias: forgetBias)
+        decoder.initializeBias(parameters, forgetBias: forgetBias)
     }
 
     /// What a training forward pass keeps for backward.
@@ -46,7 +40,7 @@ public final class Seq2Seq: @unchecked Sendable {
         let batch: Batch
         let encoder: RecurrentEncoder.Cache
         let decoder: AttentionDecoder.Cache
-        let h0: FloatBuffer, c0: FloatBuffer  // [B, D]
+        let start: CellState  // [B, D] the decoder's first state
         let dLogits: FloatBuffer  // [T·B, V] the gradient of the mean loss, written by forward
         public let loss: Double  // summed label-smoothed loss
         public let nll: Double  // summed negative log-likelihood (perplexity = exp(nll / tokens))
@@ -55,9 +49,9 @@ public final class Seq2Seq: @unchecked Sendable {
         public var firstStepGradientNorm: Double { encoder.firstStepGradientNorm }
         public let correct: Int
 
-        init(batch: Batch, encoder: RecurrentEncoder.Cache, decoder: AttentionDecoder.Cache, h0: FloatBuffer, c0: FloatBuffer,
+        init(batch: Batch, encoder: RecurrentEncoder.Cache, decoder: AttentionDecoder.Cache, start: CellState,
              dLogits: FloatBuffer, result: (loss: Double, nll: Double, tokens: Int, correct: Int)) {
-            self.batch = batch; self.encoder = encoder; self.decoder = decoder; self.h0 = h0; self.c0 = c0
+            self.batch = batch; self.encoder = encoder; self.decoder = decoder; self.start = start
             self.dLogits = dLogits
             (loss, nll, tokens, correct) = result
         }
@@ -72,21 +66,19 @@ public final class Seq2Seq: @unchecked Sendable {
         let c = configuration, B = batch.batchSize, S = batch.sourceSteps, T = batch.targetSteps, D = c.decoderHidden
         let enc = encoder.forward(parameters, ids: batch.sourceIds, lengths: batch.sourceLengths, steps: S, batch: B,
                                   dropout: c.dropout, generator: &generator)
-        let memory = decoder.attention.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
-        let h0 = FloatBuffer(count: B * D), c0 = FloatBuffer(count: B * D)
-        bridge.forward(parameters, batch: B, finalH: enc.finalH.pointer, finalC: enc.finalC.pointer, h0: h0.pointer, c0: c0.pointer)
+        let memory = decoder.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
+        let start = CellState(c.cell, rows: B, width: D)
+        bridge.forward(parameters, batch: B, final: enc.final, start: start)
         let dec = decoder.forward(parameters, inputIds: batch.targetInput, steps: T, batch: B, memory: memory,
-                                  h0: h0.pointer, c0: c0.pointer, dropout: c.dropout, teacherForcing: teacherForcing,
-                                  generator: &generator)
+                                  start: start, dropout: c.dropout, teacherForcing: teacherForcing, generator: &generator)
         let V = c.targetVocabularySize
         let logits = FloatBuffer(count: T * B * V)
         decoder.output.forward(parameters, rows: T * B, input: dec.aDropped.pointer, logits: logits.pointer)
-        let result = batch.targetOutput.withUnsafeBufferPointer { targets in
-            SoftmaxKernel.crossEntropy(rows: T * B, vocabulary: V, logits: logits.pointer, targets: targets.baseAddress!,
-                                       ignoreIndex: SpecialTokens.pad, smoothing: labelSmoothing,
-                                       scale: lossScale ?? 1 / Float(max(batch.targetTokens, 1)), writeGradient: computeGradient)
-        }
-        return Cache(batch: batch, encoder: enc, decoder: dec, h0: h0, c0: c0, dLogits: logits, result: result)
+        let result = SoftmaxKernel.crossEntropy(rows: T * B, vocabulary: V, logits: logits.pointer, targets: batch.targetOutput,
+                                                ignoreIndex: SpecialTokens.pad, smoothing: labelSmoothing,
+                                                scale: lossScale ?? 1 / Float(max(batch.targetTokens, 1)),
+                                                writeGradient: computeGradient)
+        return Cache(batch: batch, encoder: enc, decoder: dec, start: start, dLogits: logits, result: result)
     }
 
     /// Backward of the mean loss: accumulates into `parameters.gradients` (the trainer zeroes them).
@@ -97,15 +89,11 @@ public final class Seq2Seq: @unchecked Sendable {
         let dA = FloatBuffer(count: T * B * D)
         decoder.output.backward(parameters, rows: T * B, input: cache.decoder.aDropped.pointer,
                                 dLogits: cache.dLogits.pointer, dInput: dA.pointer)
-        let dKeys = FloatBuffer(count: S * B * decoder.attention.size), dMemory = FloatBuffer(count: S * B * H2)
-        let dh0 = FloatBuffer(count: B * D), dc0 = FloatBuffer(count: B * D)
-        decoder.backward(parameters, cache: cache.decoder, dADropped: dA, dKeys: dKeys, dMemory: dMemory,
-                         dh0: dh0.pointer, dc0: dc0.pointer)
-        decoder.attention.backwardKeys(parameters, memory: cache.decoder.memory, dKeys: dKeys, dValues: dMemory)
-        let dFinalH = FloatBuffer(count: B * H2), dFinalC = FloatBuffer(count: B * H2)
-        bridge.backward(parameters, batch: B, finalH: cache.encoder.finalH.pointer, finalC: cache.encoder.finalC.pointer,
-                        h0: cache.h0.pointer, dh0: dh0.pointer, dc0: dc0.pointer,
-                        dFinalH: dFinalH.pointer, dFinalC: dFinalC.pointer)
-        encoder.backward(parameters, cache: cache.encoder, dMemory: dMemory, dFinalH: dFinalH, dFinalC: dFinalC)
+        let dMemory = FloatBuffer(count: S * B * H2)
+        let dStart = CellState(c.cell, rows: B, width: D)
+        decoder.backward(parameters, cache: cache.decoder, dADropped: dA, dMemory: dMemory, dStart: dStart)
+        let dFinal = CellState(c.cell, rows: B, width: H2)
+        bridge.backward(parameters, batch: B, final: cache.encoder.final, start: cache.start, dStart: dStart, dFinal: dFinal)
+        encoder.backward(parameters, cache: cache.encoder, dMemory: dMemory, dFinal: dFinal)
     }
 }

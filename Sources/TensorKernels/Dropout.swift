@@ -11,6 +11,15 @@ public enum Dropout {
         return mask
     }
 
+    /// A mask when dropout is on, that is with a generator (training) and p > 0; nil otherwise (evaluation,
+    /// inference), when no number is drawn.
+    public static func makeMask(count: Int, probability p: Float, generator: inout SeededGenerator?) -> [Float]? {
+        guard p > 0, var drawing = generator else { return nil }
+        let mask = makeMask(count: count, probability: p, generator: &drawing)
+        generator = drawing
+        return mask
+    }
+
     /// values ⊙= mask (forward), or gradient ⊙= mask (backward: the same product).
     public static func apply(_ mask: [Float], to values: inout [Float]) {
         precondition(mask.count == values.count, "dropout mask [\(mask.count)] vs values [\(values.count)]")

@@ -46,16 +46,20 @@ final class InferenceTests: XCTestCase {
     }
 
     /// Reordering rows duplicates and drops hypotheses: a duplicated row scores like its original.
+    /// Each cell reorders its own state (h, and c for the LSTM): a reordered row continues exactly as the row it copies.
     func testReorderDuplicatesRows() {
-        let model = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(), seed: 9, initScale: 0.5)
-        let state = model.start(sources: [[4, 5], [6]])
-        let first = model.step(state, previous: [2, 2], sentences: [0, 1])
-        let reordered = model.reorder(first.next, rows: [1, 1, 0])
-        let second = model.step(reordered, previous: [4, 4, 5], sentences: [1, 1, 0])
-        let V = model.configuration.targetVocabularySize
-        XCTAssertEqual(Array(second.logProbabilities[0..<V]), Array(second.logProbabilities[V..<(2 * V)]))
-        let direct = model.step(first.next, previous: [5, 4], sentences: [0, 1])
-        XCTAssertEqual(Array(second.logProbabilities[(2 * V)..<(3 * V)]), Array(direct.logProbabilities[0..<V]))
+        for cell in RecurrentCell.allCases {
+            let model = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(cell: cell), seed: 9, initScale: 0.5)
+            let state = model.start(sources: [[4, 5], [6]])
+            let first = model.step(state, previous: [2, 2], sentences: [0, 1])
+            let reordered = model.reorder(first.next, rows: [1, 1, 0])
+            let second = model.step(reordered, previous: [4, 4, 5], sentences: [1, 1, 0])
+            let V = model.configuration.targetVocabularySize
+            XCTAssertEqual(Array(second.logProbabilities[0..<V]), Array(second.logProbabilities[V..<(2 * V)]), "\(cell)")
+            let direct = model.step(first.next, previous: [5, 4], sentences: [0, 1])
+            XCTAssertEqual(Array(second.logProbabilities[(2 * V)..<(3 * V)]), Array(direct.logProbabilities[0..<V]), "\(cell)")
+            XCTAssertNotEqual(Array(second.logProbabilities[0..<V]), Array(direct.logProbabilities[0..<V]), "\(cell): rows differ")
+        }
     }
 
     func testCheckpointRoundTripAndShapeMismatch() throws {

@@ -52,12 +52,12 @@ extension LayerGradientTests {
     }
 
     /// One attention step for R rows, forward and every backward piece, as the decoder calls them.
-    private func attentionGradients(_ configuration: ModelConfiguration, seed: UInt64) -> (values: Tensors, analytic: Tensors,
-                                                                                      context: [Float], weights: [Float]) {
+    private func attentionGradients(_ configuration: ModelConfiguration, seed: UInt64) throws
+        -> (values: Tensors, analytic: Tensors, context: [Float], weights: [Float]) {
         let R = L.rowSources.count, S = L.S, W = L.W, B = L.B, D = configuration.decoderHidden
         let store = ParameterStore(shapes: attentionShapes(configuration))
         L.fill(store, seed: seed)
-        let attention = makeAttention(store: store, configuration: configuration)
+        let attention = try XCTUnwrap(makeAttention(store: store, configuration: configuration), "\(configuration.attention)")
         let A = attention.size, stride = W + 1  // the context sits in wider rows, as in the decoder's z = [ctx; h]
         let memoryValues = L.random(S * B * W, seed: seed + 1), states = L.random(R * D, seed: seed + 2)
         let weights = GradientCheck.randomWeights(R * stride, seed: seed + 3)
@@ -67,19 +67,13 @@ extension LayerGradientTests {
         let dQuery = FloatBuffer(count: R * A), dKeys = FloatBuffer(count: S * B * A), dValues = FloatBuffer(count: S * B * W)
         let dState = FloatBuffer(count: R * D)
         store.zeroGradients()
-        L.rowSources.withUnsafeBufferPointer { source in
-            attention.query(store, rows: R, state: state.pointer, into: query.pointer)
-            attention.forward(store, memory: memory, rows: R, query: query.pointer, source: source.baseAddress!,
-                              alpha: alpha.pointer, context: context.pointer, contextStride: stride)
-            weights.withUnsafeBufferPointer { dContext in
-                attention.backward(store, memory: memory, rows: R, query: query.pointer, source: source.baseAddress!,
-                                   alpha: alpha.pointer, dContext: dContext.baseAddress!, dContextStride: stride,
-                                   dQuery: dQuery.pointer, dKeys: dKeys.pointer, dValues: dValues.pointer)
-            }
-        }
-        attention.backwardQuery(store, rows: R, dQuery: dQuery.pointer, dState: dState.pointer)
-        attention.queryWeightGradients(store, rows: R, states: state.pointer, dQueries: dQuery.pointer)
-        attention.backwardKeys(store, memory: memory, dKeys: dKeys, dValues: dValues)
+        attention.forward(store, memory: memory, rows: R, state: state.pointer, source: L.rowSources, query: query.pointer,
+                          alpha: alpha.pointer, context: context.pointer, contextStride: stride)
+        attention.backward(store, memory: memory, rows: R, query: query.pointer, source: L.rowSources, alpha: alpha.pointer,
+                           dContext: weights, dContextStride: stride, dQuery: dQuery.pointer, dState: dState.pointer,
+                           dKeys: dKeys.pointer, dValues: dValues.pointer)
+        attention.backwardBatch(store, memory: memory, rows: R, states: state.pointer, dQueries: dQuery.pointer, dKeys: dKeys,
+                                dValues: dValues)
         let contexts = (0..<R).flatMap { r in (0..<W).map { context[r * stride + $0] } }
         let contextWeights = (0..<R).flatMap { r in (0..<W).map { weights[r * stride + $0] } }
         var values = L.parameters(store), analytic = L.gradients(store)
@@ -98,8 +92,8 @@ extension LayerGradientTests {
     }
 
     private func checkAttention(_ configuration: ModelConfiguration, _ label: String, seed: UInt64,
-                                score: @escaping (Tensors, Int, Int) -> Double) {
-        let (values, analytic, context, weights) = attentionGradients(configuration, seed: seed)
+                                score: @escaping (Tensors, Int, Int) -> Double) throws {
+        let (values, analytic, context, weights) = try attentionGradients(configuration, seed: seed)
         let expected = referenceContexts(values, score: score)
         for i in context.indices { XCTAssertEqual(Double(context[i]), expected[i], accuracy: 1e-5, "\(label) ctx[\(i)]") }
         check(values, analytic: analytic, label) { L.weightedSum(self.referenceContexts($0, score: score), L.doubles(weights)) }
@@ -113,9 +107,9 @@ extension LayerGradientTests {
     }
 
     /// e_j = vᵀ tanh(h·W_q + M_j·U + b_k).
-    func testBahdanauAttentionMatchesDoubleFiniteDifferences() {
+    func testBahdanauAttentionMatchesDoubleFiniteDifferences() throws {
         let D = L.D, A = L.A, W = L.W, B = L.B
-        checkAttention(Self.configuration(.bahdanau), "bahdanau", seed: 10) { p, r, j in
+        try checkAttention(Self.configuration(.bahdanau), "bahdanau", seed: 10) { p, r, j in
             let b = Int(L.rowSources[r]), h = p["h"]!, m = p["M"]!, wq = p["attention.wq"]!, uk = p["attention.uk"]!
             var e = 0.0
             for a in 0..<A {
@@ -129,9 +123,9 @@ extension LayerGradientTests {
     }
 
     /// e_j = h_tᵀ W_a M_j with K = M·W_k.
-    func testLuongGeneralAttentionMatchesDoubleFiniteDifferences() {
+    func testLuongGeneralAttentionMatchesDoubleFiniteDifferences() throws {
         let D = L.D, W = L.W, B = L.B
-        checkAttention(Self.configuration(.luongGeneral), "luong_general", seed: 20) { p, r, j in
+        try checkAttention(Self.configuration(.luongGeneral), "luong_general", seed: 20) { p, r, j in
             let b = Int(L.rowSources[r]), h = p["h"]!, m = p["M"]!, wk = p["attention.wk"]!
             var e = 0.0
             for d in 0..<D { for i in 0..<W { e += h[r * D + d] * m[(j * B + b) * W + i] * wk[i * D + d] } }
@@ -140,9 +134,9 @@ extension LayerGradientTests {
     }
 
     /// e_j = h_t · M_j (D = 2H).
-    func testLuongDotAttentionMatchesDoubleFiniteDifferences() {
+    func testLuongDotAttentionMatchesDoubleFiniteDifferences() throws {
         let W = L.W, B = L.B
-        checkAttention(Self.configuration(.luongDot, decoderHidden: W), "luong_dot", seed: 30) { p, r, j in
+        try checkAttention(Self.configuration(.luongDot, decoderHidden: W), "luong_dot", seed: 30) { p, r, j in
             let b = Int(L.rowSources[r]), h = p["h"]!, m = p["M"]!
             return (0..<W).reduce(0) { $0 + h[r * W + $1] * m[(j * B + b) * W + $1] }
         }

@@ -19,16 +19,15 @@ extension LayerGradientTests {
         let ids: [Int32] = [2, 2, 4, 5, 6, 4]  // [T·B] time-major: <s>, then y₁, y₂
         let memoryValues = L.random(S * B * W, seed: 71), h0 = L.random(B * D, seed: 72), c0 = L.random(B * D, seed: 73)
         let weights = GradientCheck.randomWeights(T * B * D, seed: 74)
-        let memory = decoder.attention.memory(store, values: FloatBuffer(memoryValues), steps: S, batch: B, lengths: L.lengths)
+        let memory = decoder.memory(store, values: FloatBuffer(memoryValues), steps: S, batch: B, lengths: L.lengths)
         var generator: SeededGenerator? = nil
-        let cache = decoder.forward(store, inputIds: ids, steps: T, batch: B, memory: memory, h0: h0, c0: c0, dropout: 0,
+        let start = CellState.lstm(h: FloatBuffer(h0), c: FloatBuffer(c0))
+        let cache = decoder.forward(store, inputIds: ids, steps: T, batch: B, memory: memory, start: start, dropout: 0,
                                     teacherForcing: 1, generator: &generator)
-        let dKeys = FloatBuffer(count: S * B * A), dMemory = FloatBuffer(count: S * B * W)
+        let dMemory = FloatBuffer(count: S * B * W)
         let dh0 = FloatBuffer(count: B * D), dc0 = FloatBuffer(count: B * D)
         store.zeroGradients()
-        decoder.backward(store, cache: cache, dADropped: FloatBuffer(weights), dKeys: dKeys, dMemory: dMemory,
-                         dh0: dh0.pointer, dc0: dc0.pointer)
-        decoder.attention.backwardKeys(store, memory: memory, dKeys: dKeys, dValues: dMemory)
+        decoder.backward(store, cache: cache, dADropped: FloatBuffer(weights), dMemory: dMemory, dStart: .lstm(h: dh0, c: dc0))
 
         var values = L.parameters(store), analytic = L.gradients(store)
         for name in ["output.w", "output.b"] { values[name] = nil; analytic[name] = nil }  // not part of this pass

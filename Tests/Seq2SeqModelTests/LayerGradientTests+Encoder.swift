@@ -20,7 +20,7 @@ extension LayerGradientTests {
         let rMemory = GradientCheck.randomWeights(S * B * 2 * H, seed: 81)
         let rH = GradientCheck.randomWeights(B * 2 * H, seed: 82), rC = GradientCheck.randomWeights(B * 2 * H, seed: 83)
         store.zeroGradients()
-        encoder.backward(store, cache: cache, dMemory: FloatBuffer(rMemory), dFinalH: FloatBuffer(rH), dFinalC: FloatBuffer(rC))
+        encoder.backward(store, cache: cache, dMemory: FloatBuffer(rMemory), dFinal: .lstm(h: FloatBuffer(rH), c: FloatBuffer(rC)))
 
         /// One LSTM direction: y `[S·B, H]` (0 at padding) and the final (h, c) `[B, H]`.
         func direction(_ x: [Double], width: Int, _ p: Tensors, _ prefix: String, reverse: Bool)
@@ -71,7 +71,7 @@ extension LayerGradientTests {
         }
         let values = L.parameters(store), expected = reference(values)
         for i in expected.memory.indices { XCTAssertEqual(Double(cache.memory[i]), expected.memory[i], accuracy: 1e-5, "M[\(i)]") }
-        for i in expected.h.indices { XCTAssertEqual(Double(cache.finalH[i]), expected.h[i], accuracy: 1e-5, "final h[\(i)]") }
+        for i in expected.h.indices { XCTAssertEqual(Double(cache.final.h[i]), expected.h[i], accuracy: 1e-5, "final h[\(i)]") }
         check(values, analytic: L.gradients(store), "encoder") { p in
             let (memory, h, c) = reference(p)
             return L.weightedSum(memory, L.doubles(rMemory)) + L.weightedSum(h, L.doubles(rH)) + L.weightedSum(c, L.doubles(rC))

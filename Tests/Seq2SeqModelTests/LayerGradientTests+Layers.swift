@@ -18,13 +18,16 @@ extension LayerGradientTests {
             let bridge = Bridge(store: store, cell: cell)
             let finalH = L.random(B * W, seed: 41), finalC = L.random(B * W, seed: 42, scale: 2)
             let rh = GradientCheck.randomWeights(B * D, seed: 43), rc = GradientCheck.randomWeights(B * D, seed: 44)
+            /// A state of this cell from h (and c) values.
+            func state(_ h: FloatBuffer, _ c: FloatBuffer) -> CellState { cell == .lstm ? .lstm(h: h, c: c) : .gru(h: h) }
+            let final = state(FloatBuffer(finalH), FloatBuffer(finalC))
             let h0 = FloatBuffer(count: B * D), c0 = FloatBuffer(count: B * D)
             let dFinalH = FloatBuffer(count: B * W), dFinalC = FloatBuffer(count: B * W)
-            bridge.forward(store, batch: B, finalH: finalH, finalC: finalC, h0: h0.pointer, c0: c0.pointer)
+            let start = state(h0, c0)
+            bridge.forward(store, batch: B, final: final, start: start)
             store.zeroGradients()
-            bridge.backward(store, batch: B, finalH: finalH, finalC: finalC, h0: h0.pointer, dh0: rh,
-                            dc0: cell.hasCellState ? rc : [Float](repeating: 0, count: B * D),
-                            dFinalH: dFinalH.pointer, dFinalC: dFinalC.pointer)
+            bridge.backward(store, batch: B, final: final, start: start, dStart: state(FloatBuffer(rh), FloatBuffer(rc)),
+                            dFinal: state(dFinalH, dFinalC))
             var values = L.parameters(store), analytic = L.gradients(store)
             values["finalH"] = L.doubles(finalH); analytic["finalH"] = L.doubles(dFinalH)
             if cell.hasCellState { values["finalC"] = L.doubles(finalC); analytic["finalC"] = L.doubles(dFinalC) }
