@@ -1,4 +1,5 @@
 import CDNNL
+import Foundation
 
 /// Matrix products through oneDNN's `dnnl_sgemm` (PLATFORM.md: it reaches the hardware's limit here).
 /// Row-major: C[M, N] = alpha · op(A)[M, K] · op(B)[K, N] + beta · C, where op transposes when asked.
@@ -23,6 +24,21 @@ public enum GEMM {
         let status = dnnl_sgemm(transposeA ? 84 : 78, transposeB ? 84 : 78,  // 'T' : 'N'
                                 Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
         precondition(status == dnnl_success, "dnnl_sgemm failed (status \(status.rawValue)) for M \(m) N \(n) K \(k)")
+    }
+
+    /// Starts a thread that runs two small products and ends: oneDNN generates its product kernels at
+    /// the first product of the process (about 40 ms), so a program that calls this first, before it
+    /// reads its files, finds them ready. The thread's products are single-threaded, so it leaves no
+    /// OpenMP team behind.
+    public static func warmUpInBackground() {
+        Thread.detachNewThread {
+            threadsOfThisThread = 1
+            let a = [Float](repeating: 0.5, count: 64 * 64), b = [Float](repeating: 0.25, count: 64 * 64)
+            var c = [Float](repeating: 0, count: 64 * 64)
+            for (m, transposeB) in [(1, false), (64, false), (1, true), (64, true)] {
+                multiply(transposeB: transposeB, m: m, n: 64, k: 64, a: a, lda: 64, b: b, ldb: 64, c: &c, ldc: 64)
+            }
+        }
     }
 
     /// The simple triple loop the fast path is tested against (same arguments and meaning).

@@ -22,6 +22,21 @@ public struct BPEMerges: Sendable, Equatable {
 
         /// The symbol the merge makes: the left symbol without its joiner, then the right symbol.
         public var merged: String { String(left.dropLast()) + right }
+
+        // Symbols match byte for byte, as the learner wrote them. (String's own == and hash compare by
+        // canonical equivalence, which normalizes every symbol that holds the joiner or any other
+        // non-ASCII character: most of the time of loading the merges and of encoding a word.)
+        public static func == (a: Pair, b: Pair) -> Bool {
+            a.left.utf8.elementsEqual(b.left.utf8) && a.right.utf8.elementsEqual(b.right.utf8)
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            for symbol in [left, right] {
+                hasher.combine(symbol.utf8.count)
+                var symbol = symbol
+                symbol.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
+        }
     }
 
     public var pairs: [Pair]

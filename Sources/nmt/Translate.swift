@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Decoding
 import Tokenization
+import TensorKernels
 import CKernels
 
 struct Translate: ParsableCommand {
@@ -42,6 +43,7 @@ struct Translate: ParsableCommand {
         try reportingErrors {
             let started = Date()
             boundMemoryGrowth()
+            GEMM.warmUpInBackground()  // while the files are read
             let members = try model.models.enumerated().map { i, path in
                 try LoadedModel.open(path, weights: model.checkpoints.isEmpty ? nil : model.checkpoints[i])
             }
