@@ -26,12 +26,13 @@ public enum GEMM {
         precondition(status == dnnl_success, "dnnl_sgemm failed (status \(status.rawValue)) for M \(m) N \(n) K \(k)")
     }
 
-    /// Starts a thread that runs two small products and ends: oneDNN generates its product kernels at
-    /// the first product of the process (about 40 ms), so a program that calls this first, before it
-    /// reads its files, finds them ready. The thread's products are single-threaded, so it leaves no
-    /// OpenMP team behind.
-    public static func warmUpInBackground() {
-        Thread.detachNewThread {
+    /// Starts a thread that runs a few small products and ends: oneDNN generates its product kernels at
+    /// the first product of the process (about 40 ms), so a program that calls this before it reads its
+    /// files finds them ready. The thread's products are single-threaded, so it leaves no OpenMP team
+    /// behind. Wait for it before the process exits, also on an error: exiting while it runs tears
+    /// oneDNN down under it.
+    public static func warmUpInBackground() -> BackgroundWork {
+        BackgroundWork {
             threadsOfThisThread = 1
             let a = [Float](repeating: 0.5, count: 64 * 64), b = [Float](repeating: 0.25, count: 64 * 64)
             var c = [Float](repeating: 0, count: 64 * 64)
@@ -79,5 +80,23 @@ extension Matrix {
                 }
             }
         }
+    }
+}
+
+/// Work running on its own thread, which `wait()` waits for (any number of times, from any thread).
+public final class BackgroundWork: @unchecked Sendable {  // the semaphore is the only state
+    private let done = DispatchSemaphore(value: 0)
+
+    public init(_ work: @escaping @Sendable () -> Void) {
+        let done = self.done
+        Thread.detachNewThread {
+            work()
+            done.signal()
+        }
+    }
+
+    public func wait() {
+        done.wait()
+        done.signal()  // the next wait returns at once
     }
 }

@@ -43,7 +43,8 @@ struct Translate: ParsableCommand {
         try reportingErrors {
             let started = Date()
             boundMemoryGrowth()
-            GEMM.warmUpInBackground()  // while the files are read
+            let warmUp = GEMM.warmUpInBackground()  // while the files are read
+            defer { warmUp.wait() }
             let members = try model.models.enumerated().map { i, path in
                 try LoadedModel.open(path, weights: model.checkpoints.isEmpty ? nil : model.checkpoints[i])
             }
