@@ -60,12 +60,16 @@ public final class Translator {
         self.options = options; self.replaceUnknown = replaceUnknown; self.maxSourceTokens = maxSourceTokens
     }
 
-    /// The same model, pipelines and vocabularies with other search options (validated as `init` does).
+    /// The same model, pipelines, vocabularies, threads and shortlist with other search options (validated
+    /// as `init` does).
     /// It shares this translator's pipelines, so both must stay on one thread.
     public func with(options: SearchOptions) throws -> Translator {
-        try Translator(models: models, weights: weights, source: source, target: target, sourceVocabulary: sourceVocabulary,
-                       targetVocabulary: targetVocabulary, options: options, replaceUnknown: replaceUnknown,
-                       maxSourceTokens: maxSourceTokens)
+        let made = try Translator(models: models, weights: weights, source: source, target: target, sourceVocabulary: sourceVocabulary,
+                                  targetVocabulary: targetVocabulary, options: options, replaceUnknown: replaceUnknown,
+                                  maxSourceTokens: maxSourceTokens)
+        made.threads = threads
+        made.shortlist = shortlist
+        return made
     }
 
     /// Translates `lines` in batches of `batchSize` sentences of similar length; output order = input order.

@@ -48,7 +48,7 @@ struct WorkerObserver: Sendable {
 /// One model's worker (ARCHITECTURE.md, `Serving`): a thread of its own owns the model, its pipelines and
 /// the GEMM threads, and translates what the requests queue. Each round takes up to `batchSize` sentences
 /// from the front of the queue, across requests that share search options, after waiting up to
-/// `batchWait` for the round to fill; `Translator.translate` sorts them into batches by length and gives
+/// `batchWait` for the round to fill as far as recent rounds let it expect; `Translator.translate` sorts them into batches by length and gives
 /// them back in order, and every request is answered in the order of its lines.
 ///
 /// The queue is bounded in sentences: a request that does not fit is refused (`ServingError.queueFull`).
@@ -65,6 +65,9 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
     private var pending: [TranslationJob] = []
     private var queued = 0
     private var stopping = false
+    /// Sentences the next round can expect: the last round's and those left queued after it (a whole
+    /// batch before the first round).
+    private var expected: Int
     private let exited = DispatchSemaphore(value: 0)
     /// Touched by the worker thread only: the model's translator, and variants for other search options.
     private let translator: Translator
@@ -73,6 +76,7 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
     init(model: ServedModel, queueLimit: Int, batchWait: Duration, observer: WorkerObserver) {
         name = model.name
         batchSize = max(model.batchSize, 1)
+        expected = batchSize
         self.queueLimit = queueLimit
         self.batchWait = batchWait
         defaults = model.translator.options
@@ -165,13 +169,17 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
     }
 
     /// Waits for work, lets the round fill for up to `batchWait`, and takes it; nil once stopping and empty.
+    /// The round waits only for the sentences it can expect: those of the last round (their clients are
+    /// likely to send again) and those left queued, so a lone client is served at once, and many clients
+    /// fill whole rounds.
     private func nextRound() -> [Slice]? {
         condition.lock()
         defer { condition.unlock() }
         while pending.isEmpty && !stopping { condition.wait() }
         if pending.isEmpty { return nil }
         let windowEnd = Date().addingTimeInterval(seconds(batchWait))
-        while queued < batchSize && !stopping && Date() < windowEnd {
+        let target = min(batchSize, max(expected, 1))
+        while queued < target && !stopping && Date() < windowEnd {
             _ = condition.wait(until: windowEnd)
             if pending.isEmpty { break }
         }
@@ -201,7 +209,12 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
         let prefixes: [String]? = round.contains { $0.job.prefixes != nil }
             ? round.flatMap { slice in slice.job.prefixes.map { Array($0[slice.range]) } ?? Array(repeating: "", count: slice.range.count) }
             : nil
-        let outcome = Swift.Result { try translator(for: options).translate(lines, prefixes: prefixes, batchSize: batchSize) }
+        // A round smaller than the batch size still goes to every core the translator has: cut into that
+        // many batches of similar length.
+        let outcome = Swift.Result {
+            let translator = try translator(for: options), cores = max(translator.threads, 1)
+            return try translator.translate(lines, prefixes: prefixes, batchSize: min(batchSize, max((lines.count + cores - 1) / cores, 1)))
+        }
         let elapsed = seconds(ContinuousClock.now - started)
         observer.round(lines.count, elapsed)
         var answers: [(CheckedContinuation<WorkerAnswer, any Error>, Swift.Result<WorkerAnswer, any Error>)] = []
@@ -226,6 +239,7 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
                 finish(job, with: .failure(ServingError.internalError(detail: "\(error)")), into: &answers)
             }
         }
+        expected = lines.count + queued
         condition.unlock()
         for (continuation, result) in answers { continuation.resume(with: result) }
     }

@@ -11,7 +11,7 @@ public struct ServerSettings: Sendable {
     /// How long a request may take, queue included (504 after).
     public var timeout: Duration = .seconds(30)
     /// How long a round waits for more sentences before it starts, unless it is full already.
-    public var batchWait: Duration = .milliseconds(2)
+    public var batchWait: Duration = .milliseconds(10)
     /// The largest beam a request may ask for.
     public var maxBeam = 64
 

@@ -42,8 +42,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a request may take, waiting included (504 after).")
     var timeout = 30.0
 
-    @Option(help: "Milliseconds a batch waits for more sentences from other requests before it starts.")
-    var batchWaitMs = 2.0
+    @Option(help: "Milliseconds a batch may wait for more sentences from other requests before it starts (it waits only for as many as the last round had, so a lone client never waits).")
+    var batchWaitMs = 10.0
 
     func run() async throws {
         boundMemoryGrowth()
@@ -69,6 +69,7 @@ struct Serve: AsyncParsableCommand {
                 let loaded = try LoadedModel.open(directory)
                 let decode = loaded.recipe.decode
                 let translator = try loaded.translator(options: try SearchOptions(decode), replaceUnknown: decode.replaceUnk)
+                translator.threads = ProcessInfo.processInfo.activeProcessorCount  // a round's batches on every core
                 served.append(ServedModel(name: name, id: 100 + index, directory: directory, translator: translator,
                                           batchSize: decode.batchSize))
                 Console.log("loaded \(name) from \(directory) (OpenNMT-py id \(100 + index), beam \(decode.beam))")

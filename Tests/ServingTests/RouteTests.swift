@@ -190,6 +190,27 @@ final class RouteTests: XCTestCase {
         }
     }
 
+    /// A round waits only for as many sentences as it can expect: before the first round a whole batch
+    /// (so the first lone request waits out the 3 s window), after a round of one only one (the next
+    /// lone request is served at once; 1 s is a margin far above a toy model's translation).
+    func testALoneClientWaitsForNobodyAfterItsFirstRound() async throws {
+        var settings = ServerSettings()
+        settings.batchWait = .seconds(3)
+        let service = try ServingFixtures.service(settings, batchSize: 8)
+        try await ServingFixtures.withRoutes(service) { client in
+            func queueMilliseconds() async throws -> Double {
+                let response = try await client.post("/v1/translate", #"{"q": ["a b"]}"#)
+                XCTAssertEqual(response.status, .ok, response.text)
+                let timing = (try response.json() as? [String: Any])?["timing"] as? [String: Any]
+                return try XCTUnwrap(timing?["queue_ms"] as? Double, response.text)
+            }
+            let first = try await queueMilliseconds()
+            XCTAssertGreaterThanOrEqual(first, 2500, "the first round waits for a whole batch")
+            let second = try await queueMilliseconds()
+            XCTAssertLessThan(second, 1000, "after a round of one, a round waits for one sentence")
+        }
+    }
+
     /// Eight concurrent one-line requests, rounds of 8 that wait (up to 10 s) until full: one round takes all
     /// eight, and each request still gets the translation of its own line.
     func testConcurrentRequestsShareOneBatchAndKeepTheirOrder() async throws {
