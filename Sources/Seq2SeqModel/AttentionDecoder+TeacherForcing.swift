@@ -100,6 +100,20 @@ extension AttentionDecoder {
         }
     }
 
+    /// The output layer over the teacher-forced steps: logits `[T·B, V]` from the dropped-out ã of `cache`.
+    func logits(_ store: ParameterStore, cache: Cache, into logits: UnsafeMutablePointer<Float>) {
+        output.forward(store, rows: cache.steps * cache.batch, input: cache.aDropped.pointer, logits: logits)
+    }
+
+    /// Backward of `logits` and `forward`, given dLogits `[T·B, V]`: the output layer's gradients, then
+    /// everything `backward(_:cache:dADropped:dMemory:dStart:)` accumulates and writes.
+    func backward(_ store: ParameterStore, cache: Cache, dLogits: UnsafePointer<Float>, dMemory: FloatBuffer, dStart: CellState) {
+        let rows = cache.steps * cache.batch
+        let dA = FloatBuffer(count: rows * hidden)
+        output.backward(store, rows: rows, input: cache.aDropped.pointer, dLogits: dLogits, dInput: dA.pointer)
+        backward(store, cache: cache, dADropped: dA, dMemory: dMemory, dStart: dStart)
+    }
+
     /// Backward of `forward`, given dã `[T·B, D]` from the output layer. Accumulates every decoder
     /// parameter's gradient (attention's included) and dM `[S·B, 2H]`; writes dStart `[B, D]`, the gradient
     /// of the first state.

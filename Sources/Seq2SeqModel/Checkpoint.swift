@@ -49,7 +49,8 @@ extension Seq2Seq {
         meta["format"] = Self.checkpointFormat
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys  // the same model gives the same bytes, run to run
-        meta["configuration"] = String(decoding: try! encoder.encode(configuration), as: UTF8.self)
+        // A configuration of strings, numbers and booleans always encodes; `?? ""` would be refused on load.
+        meta["configuration"] = (try? encoder.encode(configuration)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         return SafeTensors(tensors: parameters.tensors(), metadata: meta)
     }
 
@@ -117,7 +118,7 @@ extension Seq2Seq {
                                                      .encoderLayers, .decoderHidden, .attentionSize]
             if let object = try? JSONSerialization.jsonObject(with: Foundation.Data(json.utf8)) as? [String: Any],
                let field = sizes.first(where: { object[$0.rawValue] is NSNumber && !(object[$0.rawValue] is Int) }) {
-                return "`\(field.rawValue)` is \(object[field.rawValue]!), not a whole number"
+                return "`\(field.rawValue)` is \(object[field.rawValue] ?? "?"), not a whole number"
             }
             return "it is not a JSON object of configuration fields (\(detail))"
         @unknown default:
@@ -138,9 +139,12 @@ extension Seq2Seq {
     public func loadWeights(_ file: SafeTensors, path: String) throws {
         try Self.checkTensors(file, configuration: configuration, path: path)
         for view in parameters.views {
-            let bytes = file.tensors[view.name]!.bytes
+            guard let bytes = file.tensors[view.name]?.bytes, bytes.count == view.count * 4 else {  // checked above
+                throw CheckpointError.shapeMismatch(path: path, name: view.name, expected: [view.rows, view.columns],
+                                                    found: file.tensors[view.name]?.shape)
+            }
             bytes.withUnsafeBytes { raw in
-                parameters.value(view).update(from: raw.bindMemory(to: Float.self).baseAddress!, count: view.count)
+                if let base = raw.baseAddress { UnsafeMutableRawPointer(parameters.value(view)).copyMemory(from: base, byteCount: raw.count) }
             }
             bytes.releasePages()
             let values = UnsafeBufferPointer(start: parameters.value(view), count: view.count)

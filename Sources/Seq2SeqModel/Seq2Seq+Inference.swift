@@ -117,7 +117,7 @@ extension Seq2Seq {
         let memory = decoder.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
         let context = InferenceBatch(decoder: decoder, memory: memory, store: parameters, quantized: quantizedDecoder,
                                      capacity: B * max(rowsPerSentence, 1), vocabulary: configuration.targetVocabularySize,
-                                     subset: candidates.map { OutputSubset(decoder.output, store: parameters, ids: $0) })
+                                     subset: candidates.map { decoder.outputSubset(parameters, ids: $0) })
         let state = InferenceState(rows: B, batch: context)  // fresh buffers: ã₋₁ = 0
         bridge.forward(parameters, batch: B, final: enc.final, start: state.buffers.cell)
         return state
@@ -147,27 +147,7 @@ extension Seq2Seq {
         batch.logits = []
         if logits.count > R * V { logits.removeLast(logits.count - R * V) }
         if logits.count < R * V { logits.append(contentsOf: repeatElement(-.infinity, count: R * V - logits.count)) }
-        if let subset = batch.subset {
-            // Only the shortlist's columns are scored and normalised; the rest of each row stays −∞.
-            let n = subset.ids.count, compact = batch.subsetLogits.pointer
-            subset.forward(rows: R, input: next.buffers.a.pointer, logits: compact, quantized: batch.quantizedOutput,
-                           scratch: batch.scratch)
-            SoftmaxKernel.logSoftmax(rows: R, vocabulary: n, values: compact)
-            logits.withUnsafeMutableBufferPointer { out in
-                for r in 0..<R {
-                    let from = compact + r * n
-                    for (k, id) in subset.ids.enumerated() { out[r * V + Int(id)] = from[k] }
-                }
-            }
-        } else if let quantized = batch.quantizedOutput {
-            Rows.broadcast(parameters.value(decoder.output.bias), rows: R, columns: V, into: &logits, ld: V)
-            quantized.multiplyAdd(m: R, a: next.buffers.a.pointer, lda: configuration.decoderHidden, c: &logits, ldc: V,
-                                  scratch: batch.scratch)
-            SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: &logits)
-        } else {
-            decoder.output.forward(parameters, rows: R, input: next.buffers.a.pointer, logits: &logits)
-            SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: &logits)
-        }
+        decoder.logProbabilities(parameters, rows: R, a: next.buffers.a.pointer, batch: batch, into: &logits)
         batch.logits = logits
         let S = batch.memory.steps
         let attention = wantsAttention && configuration.attention != .none
@@ -186,5 +166,39 @@ extension Seq2Seq {
             (to.a.pointer + i * D).update(from: from.a.pointer + r * D, count: D)
         }
         return next
+    }
+}
+
+extension AttentionDecoder {
+    /// The output layer restricted to the ascending target ids `ids` (a vocabulary shortlist).
+    func outputSubset(_ store: ParameterStore, ids: [Int32]) -> OutputSubset {
+        OutputSubset(output, store: store, ids: ids)
+    }
+
+    /// One search step's output: log-probabilities `[R, V]` of the R rows' ã (leading dimension D) into
+    /// `logits`, through the batch's shortlist (the other entries stay −∞, as the caller left them) and
+    /// 8-bit output weights when it has them.
+    func logProbabilities(_ store: ParameterStore, rows R: Int, a: UnsafePointer<Float>, batch: InferenceBatch,
+                          into logits: inout [Float]) {
+        let V = output.vocabulary
+        if let subset = batch.subset {
+            // Only the shortlist's columns are scored and normalised; the rest of each row stays −∞.
+            let n = subset.ids.count, compact = batch.subsetLogits.pointer
+            subset.forward(rows: R, input: a, logits: compact, quantized: batch.quantizedOutput, scratch: batch.scratch)
+            SoftmaxKernel.logSoftmax(rows: R, vocabulary: n, values: compact)
+            logits.withUnsafeMutableBufferPointer { out in
+                for r in 0..<R {
+                    let from = compact + r * n
+                    for (k, id) in subset.ids.enumerated() { out[r * V + Int(id)] = from[k] }
+                }
+            }
+        } else if let quantized = batch.quantizedOutput {
+            Rows.broadcast(store.value(output.bias), rows: R, columns: V, into: &logits, ld: V)
+            quantized.multiplyAdd(m: R, a: a, lda: hidden, c: &logits, ldc: V, scratch: batch.scratch)
+            SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: &logits)
+        } else {
+            output.forward(store, rows: R, input: a, logits: &logits)
+            SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: &logits)
+        }
     }
 }

@@ -73,7 +73,7 @@ public final class Seq2Seq: @unchecked Sendable {
                                   start: start, dropout: c.dropout, teacherForcing: teacherForcing, generator: &generator)
         let V = c.targetVocabularySize
         let logits = FloatBuffer(count: T * B * V)
-        decoder.output.forward(parameters, rows: T * B, input: dec.aDropped.pointer, logits: logits.pointer)
+        decoder.logits(parameters, cache: dec, into: logits.pointer)
         let result = SoftmaxKernel.crossEntropy(rows: T * B, vocabulary: V, logits: logits.pointer, targets: batch.targetOutput,
                                                 ignoreIndex: SpecialTokens.pad, smoothing: labelSmoothing,
                                                 scale: lossScale ?? 1 / Float(max(batch.targetTokens, 1)),
@@ -86,12 +86,9 @@ public final class Seq2Seq: @unchecked Sendable {
     public func backward(_ cache: Cache) {
         let c = configuration, B = cache.batch.batchSize, S = cache.batch.sourceSteps, T = cache.batch.targetSteps
         let D = c.decoderHidden, H2 = 2 * c.encoderHidden
-        let dA = FloatBuffer(count: T * B * D)
-        decoder.output.backward(parameters, rows: T * B, input: cache.decoder.aDropped.pointer,
-                                dLogits: cache.dLogits.pointer, dInput: dA.pointer)
         let dMemory = FloatBuffer(count: S * B * H2)
         let dStart = CellState(c.cell, rows: B, width: D)
-        decoder.backward(parameters, cache: cache.decoder, dADropped: dA, dMemory: dMemory, dStart: dStart)
+        decoder.backward(parameters, cache: cache.decoder, dLogits: cache.dLogits.pointer, dMemory: dMemory, dStart: dStart)
         let dFinal = CellState(c.cell, rows: B, width: H2)
         bridge.backward(parameters, batch: B, final: cache.encoder.final, start: cache.start, dStart: dStart, dFinal: dFinal)
         encoder.backward(parameters, cache: cache.encoder, dMemory: dMemory, dFinal: dFinal)
