@@ -84,7 +84,7 @@ public final class Seq2Seq: @unchecked Sendable {
     /// Backward of the mean loss: accumulates into `parameters.gradients` (the trainer zeroes them).
     /// The forward read in reverse, with the same names in the same order.
     public func backward(_ cache: Cache) {
-        let c = configuration, B = cache.batch.batchSize, S = cache.batch.sourceSteps, T = cache.batch.targetSteps
+        let c = configuration, B = cache.batch.batchSize, S = cache.batch.sourceSteps
         let D = c.decoderHidden, H2 = 2 * c.encoderHidden
         let dMemory = FloatBuffer(count: S * B * H2)
         let dStart = CellState(c.cell, rows: B, width: D)

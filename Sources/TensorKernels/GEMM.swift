@@ -31,7 +31,7 @@ public enum GEMM {
     /// files finds them ready. The thread's products are single-threaded, so it leaves no OpenMP team
     /// behind. Wait for it before the process exits, also on an error: exiting while it runs tears
     /// oneDNN down under it.
-    public static func warmUpInBackground() -> BackgroundWork {
+    public static func warmUpInBackground() -> BackgroundWork<Void> {
         BackgroundWork {
             threadsOfThisThread = 1
             let a = [Float](repeating: 0.5, count: 64 * 64), b = [Float](repeating: 0.25, count: 64 * 64)
@@ -80,23 +80,5 @@ extension Matrix {
                 }
             }
         }
-    }
-}
-
-/// Work running on its own thread, which `wait()` waits for (any number of times, from any thread).
-public final class BackgroundWork: @unchecked Sendable {  // the semaphore is the only state
-    private let done = DispatchSemaphore(value: 0)
-
-    public init(_ work: @escaping @Sendable () -> Void) {
-        let done = self.done
-        Thread.detachNewThread {
-            work()
-            done.signal()
-        }
-    }
-
-    public func wait() {
-        done.wait()
-        done.signal()  // the next wait returns at once
     }
 }

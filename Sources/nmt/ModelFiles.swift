@@ -2,6 +2,7 @@ import Foundation
 import Decoding
 import Recipes
 import Seq2SeqModel
+import TensorKernels
 import Tokenization
 import ModelFiles
 
@@ -73,19 +74,9 @@ extension SearchOptions {
 
 /// Runs `first` on this thread and `second` on another, and returns both outcomes.
 func inParallel<A, B>(_ first: () throws -> A, _ second: @escaping @Sendable () throws -> B) -> (Result<A, Error>, Result<B, Error>) {
-    let done = DispatchSemaphore(value: 0)
-    let box = ResultBox<B>()
-    Thread.detachNewThread {
-        box.result = Result { try second() }
-        done.signal()
-    }
+    let other = BackgroundWork { Result { try second() } }
     let a = Result { try first() }
-    done.wait()
-    return (a, box.result ?? .failure(CLIError.message("internal error: a loading thread ended without a result")))
-}
-
-private final class ResultBox<T>: @unchecked Sendable {  // written by one thread, read after the semaphore
-    var result: Result<T, Error>?
+    return (a, other.wait())
 }
 
 /// A user error of the command line itself.
