@@ -1,4 +1,5 @@
 import Foundation
+import Tokenization
 
 /// One sentence's alignment: how much each output token attended to each source token.
 /// Written by `--attention FILE` (JSON Lines) and drawn by `--attention-svg DIR`.
@@ -50,29 +51,31 @@ public enum AttentionExport {
     /// A standalone SVG heatmap: source tokens across the top (rotated), target tokens down the left side,
     /// one square per weight, darker for more attention (white 0 → black 1); hovering a square shows
     /// "target ← source: weight". Open it in any browser.
+    /// Tokens are labelled as text (`label(_:)`), not with the tokenizer's marks.
     public static func svg(_ alignment: AttentionAlignment) -> String {
-        let left = labelSpace(alignment.target) + 8
-        let top = labelSpace(alignment.source) + 8
-        let width = left + cell * alignment.source.count + labelSpace(alignment.source) / 2 + 8  // rotated labels lean right
-        let height = top + cell * alignment.target.count + 8
+        let source = alignment.source.map(label), target = alignment.target.map(label)
+        let left = labelSpace(target) + 8
+        let top = labelSpace(source) + 8
+        let width = left + cell * source.count + labelSpace(source) / 2 + 8  // rotated labels lean right
+        let height = top + cell * target.count + 8
         var lines = [
             #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(width)" height="\#(height)" "#
                 + #"font-family="sans-serif" font-size="12">"#,
             "<title>sentence \(alignment.sentence)</title>",
             #"<rect width="100%" height="100%" fill="white"/>"#,
         ]
-        for (j, token) in alignment.source.enumerated() {
+        for (j, token) in source.enumerated() {
             let x = left + cell * j + cell / 2
             lines.append(#"<text transform="translate(\#(x),\#(top - 6)) rotate(-60)">\#(escaped(token))</text>"#)
         }
-        for (t, token) in alignment.target.enumerated() {
+        for (t, token) in target.enumerated() {
             let y = top + cell * t + cell / 2 + 4
             lines.append(#"<text x="\#(left - 6)" y="\#(y)" text-anchor="end">\#(escaped(token))</text>"#)
         }
         for (t, row) in alignment.attention.enumerated() {
             for (j, weight) in row.enumerated() {
                 let shade = Int((255 * (1 - Double(min(max(weight, 0), 1)))).rounded())
-                let label = "\(alignment.target[t]) ← \(alignment.source[j]): \(String(format: "%.3f", Double(weight)))"
+                let label = "\(target[t]) ← \(source[j]): \(String(format: "%.3f", Double(weight)))"
                 lines.append(#"<rect x="\#(left + cell * j)" y="\#(top + cell * t)" width="\#(cell)" "#
                     + #"height="\#(cell)" fill="rgb(\#(shade),\#(shade),\#(shade))" stroke="rgb(221,221,221)">"#
                     + "<title>\(escaped(label))</title></rect>")
@@ -80,6 +83,14 @@ public enum AttentionExport {
         }
         lines.append("</svg>")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A token as a person reads it: its text as it stands in the detokenized sentence (`Tokenizer.detokenize`
+    /// of the token alone), so `￭.` reads `.`, the subword `Hun￭` reads `Hun` and an escaped character is
+    /// itself; `</s>` and `<unk>` stay as they are, and a token whose text is only white space reads `␣`.
+    public static func label(_ token: String) -> String {
+        let text = Tokenizer.detokenize([token])
+        return text.allSatisfy(\.isWhitespace) ? "␣" : text
     }
 
     /// Room for the longest label, in pixels.

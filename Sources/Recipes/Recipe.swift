@@ -222,7 +222,11 @@ public struct DecodeSection: RecipeSection {
     public var lengthPenalty: LengthPenaltyKind = .avg
     public var alpha: Double = 1.0
     public var maxLengthRatio: Double = 2.0
+    /// The constant of the longest output: ⌊max_length_ratio · source length⌋ + max_length_offset tokens.
+    public var maxLengthOffset: Int = 5
     public var minLength: Int = 0
+    /// β of GNMT's coverage penalty (0: off); a finished hypothesis gains β · Σ_j log(min(coverage_j, 1)).
+    public var coveragePenalty: Double = 0
     public var batchSize: Int = 32
     public var replaceUnk: Bool = false
     public init() {}
@@ -231,7 +235,9 @@ public struct DecodeSection: RecipeSection {
         try v.field("length_penalty", &lengthPenalty)
         try v.field("alpha", &alpha)
         try v.field("max_length_ratio", &maxLengthRatio)
+        try v.field("max_length_offset", &maxLengthOffset)
         try v.field("min_length", &minLength)
+        try v.field("coverage_penalty", &coveragePenalty)
         try v.field("batch_size", &batchSize)
         try v.field("replace_unk", &replaceUnk)
     }

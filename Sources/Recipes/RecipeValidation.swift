@@ -40,6 +40,12 @@ enum RecipeValidation {
         try require(d.maxLengthRatio > 0, "decode.max_length_ratio", "must be above 0")
         try require(d.batchSize >= 1, "decode.batch_size", "must be at least 1")
         try require(d.minLength >= 0, "decode.min_length", "must be 0 or more, not \(d.minLength)")
+        try require(d.maxLengthOffset >= 0, "decode.max_length_offset", "must be 0 or more, not \(d.maxLengthOffset)")
+        try require(d.coveragePenalty.isFinite && d.coveragePenalty >= 0, "decode.coverage_penalty",
+                    "must be 0 (off) or more, not \(d.coveragePenalty) (0.2 to 0.4 is usual)")
+        try require(d.coveragePenalty == 0 || m.attention != .none, "decode.coverage_penalty",
+                    "sums the attention each source word received, so it needs attention, but model.attention is none; "
+                    + "set coverage_penalty: 0 or choose an attention")
         try require(d.alpha.isFinite && d.alpha >= 0, "decode.alpha", "must be a number of 0 or more, not \(d.alpha)")
         try require(!d.replaceUnk || m.attention != .none, "decode.replace_unk",
                     "copies the most attended source word, so it needs attention, but model.attention is none; "

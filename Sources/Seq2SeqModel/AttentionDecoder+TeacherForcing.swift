@@ -56,7 +56,7 @@ extension AttentionDecoder {
         let cache = Cache(decoder: self, steps: T, batch: B, memory: memory, start: start, ids: inputIds)
         embedding.forward(store, ids: inputIds, out: cache.embedded.pointer)
         cache.embeddingMask = Dropout.makeMask(count: T * B * E, probability: dropout, generator: &generator)
-        if let mask = cache.embeddingMask { for i in 0..<(T * B * E) { cache.embedded[i] *= mask[i] } }
+        Dropout.apply(cache.embeddingMask, to: cache.embedded.pointer, count: T * B * E)
         cache.aMask = Dropout.makeMask(count: T * B * D, probability: dropout, generator: &generator)
         inputProjection(store, rows: T * B, x: cache.embedded.pointer, into: cache.gates.pointer)
         let recurrentWeight = product.prepared(store)
@@ -68,12 +68,7 @@ extension AttentionDecoder {
             let s = cache.step(t, self)
             let previousA = t == 0 ? nil : UnsafePointer(cache.aDropped.row((t - 1) * B, columns: D))
             step(store, rows: B, memory: memory, source: cache.source, recurrentWeight: recurrentWeight, previousA: previousA, s)
-            let dropped = cache.aDropped.row(t * B, columns: D)
-            if let mask = cache.aMask {
-                for i in 0..<(B * D) { dropped[i] = s.a[i] * mask[t * B * D + i] }
-            } else {
-                dropped.update(from: s.a, count: B * D)
-            }
+            Dropout.apply(cache.aMask, offset: t * B * D, to: s.a, into: cache.aDropped.row(t * B, columns: D), count: B * D)
         }
         return cache
     }
@@ -95,7 +90,7 @@ extension AttentionDecoder {
             cache.inputIds[n] = Int32(best)
             let x = cache.embedded.pointer + n * E
             x.update(from: store.value(embedding.table) + best * E, count: E)
-            if let mask = cache.embeddingMask { for i in 0..<E { x[i] *= mask[n * E + i] } }
+            Dropout.apply(cache.embeddingMask, offset: n * E, to: x, count: E)
             inputProjection(store, rows: 1, x: x, into: cache.gates.pointer + n * G)
         }
     }
@@ -171,7 +166,7 @@ extension AttentionDecoder {
         let dEmbedded = FloatBuffer(count: N * E)
         GEMM.multiply(transposeB: true, m: N, n: E, k: G, a: dGates.pointer, lda: G, b: store.value(wx),
                       ldb: G, c: dEmbedded.pointer, ldc: E)
-        if let mask = cache.embeddingMask { for i in 0..<(N * E) { dEmbedded[i] *= mask[i] } }
+        Dropout.apply(cache.embeddingMask, to: dEmbedded.pointer, count: N * E)
         embedding.backward(store, ids: cache.inputIds, dOut: dEmbedded.pointer)
     }
 }

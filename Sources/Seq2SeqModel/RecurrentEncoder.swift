@@ -50,11 +50,6 @@ public struct RecurrentEncoder: Sendable {
         var caches: [(RecurrentLayer.Cache, RecurrentLayer.Cache)] = []
         /// The top layer's final state `[B, 2H]`: [forward | backward].
         let final: CellState
-        /// Written by backward: the norm of the loss gradient reaching the source embeddings of time step 0
-        /// (all B rows) through the bottom layer's forward direction, the quantity that vanishes or explodes
-        /// with the distance it travels back in time. The backward direction reads step 0 last, so its part
-        /// has travelled no distance and is left out.
-        public internal(set) var firstStepGradientNorm: Double = 0
         /// The memory M `[S·B, 2H]`.
         public var memory: FloatBuffer { outputs[outputs.count - 1] }
 
@@ -79,7 +74,7 @@ public struct RecurrentEncoder: Sendable {
         for (l, layer) in layers.enumerated() {
             let width = l == 0 ? embedding.table.columns : 2 * H
             let mask = Dropout.makeMask(count: S * B * width, probability: dropout, generator: &generator)
-            if let mask { for i in 0..<mask.count { input[i] *= mask[i] } }
+            Dropout.apply(mask, to: input.pointer, count: S * B * width)
             let output = FloatBuffer(count: S * B * 2 * H)
             let f = layer.forward.forward(store, x: input.pointer, steps: S, batch: B, mask: cache.mask,
                                           output: output.pointer, outputStride: 2 * H, keepsBackward: keepsBackward)
@@ -104,7 +99,9 @@ public struct RecurrentEncoder: Sendable {
     }
 
     /// - Parameters: dMemory: `[S·B, 2H]`; dFinal: `[B, 2H]` the gradient reaching `Cache.final`
-    func backward(_ store: ParameterStore, cache: Cache, dMemory: FloatBuffer, dFinal: CellState) {
+    /// - Parameter probe: measures the gradient reaching step 0 through the forward direction, when given
+    func backward(_ store: ParameterStore, cache: Cache, dMemory: FloatBuffer, dFinal: CellState,
+                  probe: FirstStepGradientProbe? = nil) {
         let H = hidden, S = cache.steps, B = cache.batch
         var dOutput = dMemory
         /// Columns `column..<column+H` of dFinal as a `[B, H]` state.
@@ -122,17 +119,12 @@ public struct RecurrentEncoder: Sendable {
             let dInput = FloatBuffer(count: S * B * width), dBackward = FloatBuffer(count: S * B * width)
             layers[l].forward.backward(store, cache: cache.caches[l].0, x: cache.inputs[l].pointer, dOutput: dOutput.pointer,
                                        dOutputStride: 2 * H, dFinal: dForward, dx: dInput.pointer)
-            if l == 0 {
-                let mask = cache.dropMasks[0]
-                var sum = 0.0
-                for i in 0..<(B * width) { let g = Double(dInput[i] * (mask?[i] ?? 1)); sum += g * g }
-                cache.firstStepGradientNorm = sum.squareRoot()
-            }
+            if l == 0 { probe?.observe(gradient: dInput.pointer, mask: cache.dropMasks[0], rows: B, width: width) }
             layers[l].backward.backward(store, cache: cache.caches[l].1, x: cache.inputs[l].pointer,
                                         dOutput: dOutput.pointer + H, dOutputStride: 2 * H, dFinal: dReverse,
                                         dx: dBackward.pointer)
             Rows.add(dBackward.pointer, into: dInput.pointer, count: S * B * width)
-            if let mask = cache.dropMasks[l] { for i in 0..<mask.count { dInput[i] *= mask[i] } }
+            Dropout.apply(cache.dropMasks[l], to: dInput.pointer, count: S * B * width)
             dOutput = dInput
         }
         embedding.backward(store, ids: cache.ids, dOut: dOutput.pointer)

@@ -45,8 +45,6 @@ public final class Seq2Seq: @unchecked Sendable {
         public let loss: Double  // summed label-smoothed loss
         public let nll: Double  // summed negative log-likelihood (perplexity = exp(nll / tokens))
         public let tokens: Int
-        /// After `backward`: the gradient norm reaching the first encoder time step (see `RecurrentEncoder.Cache`).
-        public var firstStepGradientNorm: Double { encoder.firstStepGradientNorm }
         public let correct: Int
 
         init(batch: Batch, encoder: RecurrentEncoder.Cache, decoder: AttentionDecoder.Cache, start: CellState,
@@ -83,7 +81,8 @@ public final class Seq2Seq: @unchecked Sendable {
 
     /// Backward of the mean loss: accumulates into `parameters.gradients` (the trainer zeroes them).
     /// The forward read in reverse, with the same names in the same order.
-    public func backward(_ cache: Cache) {
+    /// - Parameter probe: an observer of the gradient reaching source step 0 (the vanishing-gradient experiment)
+    public func backward(_ cache: Cache, probe: FirstStepGradientProbe? = nil) {
         let c = configuration, B = cache.batch.batchSize, S = cache.batch.sourceSteps
         let D = c.decoderHidden, H2 = 2 * c.encoderHidden
         let dMemory = FloatBuffer(count: S * B * H2)
@@ -91,6 +90,6 @@ public final class Seq2Seq: @unchecked Sendable {
         decoder.backward(parameters, cache: cache.decoder, dLogits: cache.dLogits.pointer, dMemory: dMemory, dStart: dStart)
         let dFinal = CellState(c.cell, rows: B, width: H2)
         bridge.backward(parameters, batch: B, final: cache.encoder.final, start: cache.start, dStart: dStart, dFinal: dFinal)
-        encoder.backward(parameters, cache: cache.encoder, dMemory: dMemory, dFinal: dFinal)
+        encoder.backward(parameters, cache: cache.encoder, dMemory: dMemory, dFinal: dFinal, probe: probe)
     }
 }

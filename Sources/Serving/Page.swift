@@ -49,6 +49,12 @@ const models = {};
 
 function cell(tag, text) { const e = document.createElement(tag); e.textContent = text; return e; }
 
+// A token as text, without the tokenizer's marks: the joiner U+FFED goes, an escape U+FFEE XXXX is its character.
+function label(token) {
+  const text = token.replace(/\uFFED/g, "").replace(/\uFFEE([0-9A-F]{4})/g, (_, hex) => String.fromCodePoint(parseInt(hex, 16)));
+  return text.trim() === "" ? "\u2423" : text;
+}
+
 function drawHeatmap(alignment) {
   const box = $("heatmap");
   box.replaceChildren();
@@ -56,16 +62,17 @@ function drawHeatmap(alignment) {
   const table = document.createElement("table");
   const head = table.createTHead().insertRow();
   head.appendChild(cell("th", ""));
-  for (const token of alignment.source) head.appendChild(cell("th", token));
+  const source = alignment.source.map(label), target = alignment.target.map(label);
+  for (const token of source) head.appendChild(cell("th", token));
   const body = table.createTBody();
   alignment.attention.forEach((weights, t) => {
     const row = body.insertRow();
-    row.appendChild(cell("th", alignment.target[t]));
+    row.appendChild(cell("th", target[t]));
     weights.forEach((w, j) => {
       const td = row.insertCell();
       const shade = Math.round(255 * (1 - w));
       td.style.background = `rgb(${shade}, ${shade}, 255)`;
-      td.title = `${alignment.target[t]} ← ${alignment.source[j]}: ${w.toFixed(3)}`;
+      td.title = `${target[t]} ← ${source[j]}: ${w.toFixed(3)}`;
     });
   });
   box.appendChild(table);

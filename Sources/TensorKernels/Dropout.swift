@@ -20,13 +20,20 @@ public enum Dropout {
         return mask
     }
 
-    /// values ⊙= mask (forward), or gradient ⊙= mask (backward: the same product).
-    public static func apply(_ mask: [Float], to values: inout [Float]) {
-        precondition(mask.count == values.count, "dropout mask [\(mask.count)] vs values [\(values.count)]")
-        values.withUnsafeMutableBufferPointer { v in
-            mask.withUnsafeBufferPointer { m in
-                for i in 0..<v.count { v[i] *= m[i] }
-            }
+    /// values[0..<count] ⊙= mask[offset..<offset + count] (forward; backward is the same product on the
+    /// gradient). A nil mask (dropout off) leaves the values as they are.
+    public static func apply(_ mask: [Float]?, offset: Int = 0, to values: UnsafeMutablePointer<Float>, count: Int) {
+        guard let mask else { return }
+        precondition(offset >= 0 && offset + count <= mask.count, "dropout mask [\(mask.count)] vs values \(offset)..<\(offset + count)")
+        mask.withUnsafeBufferPointer { m in
+            for i in 0..<count { values[i] *= m[offset + i] }
         }
+    }
+
+    /// destination = source ⊙ mask[offset..<offset + count], or a plain copy when the mask is nil.
+    public static func apply(_ mask: [Float]?, offset: Int = 0, to source: UnsafePointer<Float>,
+                             into destination: UnsafeMutablePointer<Float>, count: Int) {
+        destination.update(from: source, count: count)
+        apply(mask, offset: offset, to: destination, count: count)
     }
 }

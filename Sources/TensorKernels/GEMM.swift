@@ -61,24 +61,3 @@ public enum GEMM {
         }
     }
 }
-
-extension Matrix {
-    /// `self[M, N] = alpha · op(a) · op(b) + beta · self`, shapes checked.
-    public mutating func multiply(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
-                                  alpha: Float = 1, beta: Float = 0) {
-        let m = transposeA ? a.columns : a.rows, k = transposeA ? a.rows : a.columns
-        let kb = transposeB ? b.columns : b.rows, n = transposeB ? b.rows : b.columns
-        precondition(k == kb && m == rows && n == columns,
-                     "multiply: op(a) [\(m), \(k)] · op(b) [\(kb), \(n)] into [\(rows), \(columns)]")
-        let cols = columns
-        a.values.withUnsafeBufferPointer { pa in
-            b.values.withUnsafeBufferPointer { pb in
-                values.withUnsafeMutableBufferPointer { pc in
-                    GEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                                  a: pa.baseAddress!, lda: a.columns, b: pb.baseAddress!, ldb: b.columns,
-                                  beta: beta, c: pc.baseAddress!, ldc: cols)
-                }
-            }
-        }
-    }
-}

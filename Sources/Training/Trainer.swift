@@ -31,6 +31,9 @@ public final class Trainer {
     private lazy var accumulated = FloatBuffer(count: model.parameters.count)
     /// The step of the newest checkpoint on disk (written or resumed from), for error messages.
     var lastCheckpointStep: Int?
+    /// Measures the gradient reaching source step 0 for metrics.jsonl's `first_step_grad_norm` (the
+    /// vanishing-gradient experiment); nil measures nothing and leaves the key out.
+    public var firstStepProbe: FirstStepGradientProbe? = FirstStepGradientProbe()
 
     /// Updates in a row whose loss or gradient norm is NaN or infinite before training stops.
     public static let maxConsecutiveSkips = 5
@@ -199,8 +202,8 @@ public final class Trainer {
             sums.sourceTokens += batch.sourceLengths.reduce(0) { $0 + Int($1) }
             sums.sentences += batch.batchSize
             if cache.loss.isFinite {
-                model.backward(cache)
-                sums.firstStepNorm += cache.firstStepGradientNorm / Double(positions.count)
+                model.backward(cache, probe: firstStepProbe)
+                sums.firstStepNorm += (firstStepProbe?.norm ?? 0) / Double(positions.count)
             }
             if positions.count > 1 {
                 if k == 0 { acc.pointer.update(from: g.pointer, count: n) } else { for i in 0..<n { acc.pointer[i] += g.pointer[i] } }
@@ -226,7 +229,9 @@ public final class Trainer {
         state.elapsedSeconds = loop.elapsed
         let window = loop.window
         let progress = window.progress(state: state, learningRate: learningRate, eta: eta(batchesPerEpoch: loop.order.count))
-        loop.metrics.append(window.event(progress))
+        var event = window.event(progress)
+        if firstStepProbe == nil { event.firstStepGradNorm = nil }
+        loop.metrics.append(event)
         report(.progress(progress))
         loop.window = Window()
     }

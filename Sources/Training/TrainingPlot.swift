@@ -3,14 +3,18 @@ import Foundation
 
 /// Curves of one training run, read from its `metrics.jsonl`.
 public struct TrainingCurves: Sendable {
+    /// The run's name in the legend (`nmt plot` uses the recipe's name).
     public let name: String
+    /// Where the run lives (its model directory), shown when the pointer rests on its name.
+    public let path: String
     /// (x, y) points per metric key of `MetricsEvent.curves`: "loss", "grad_norm" (train events), "bleu",
     /// "ppl" (valid events).
     public var series: [String: [(x: Double, y: Double)]] = [:]
 
     /// - Parameter byStep: x is the step; otherwise wall-clock minutes of training (`elapsed`).
-    public init(name: String, metricsJSONL text: String, byStep: Bool) {
+    public init(name: String, path: String = "", metricsJSONL text: String, byStep: Bool) {
         self.name = name
+        self.path = path
         for event in MetricsEvent.events(inJSONL: text) {
             guard let x = byStep ? Double(event.step) : event.elapsed.map({ $0 / 60 }) else { continue }
             for curve in MetricsEvent.curves where curve.kind == event.event {
@@ -44,13 +48,16 @@ public enum TrainingPlot {
         for (i, run) in runs.enumerated() {
             let y = 18.0 + 22 * Double(i)
             out.append(##"<line x1="\##(margin.left)" y1="\##(y - 4)" x2="\##(margin.left + 30)" y2="\##(y - 4)" stroke="\##(colour(i))" stroke-width="2"/>"##)
-            out.append(#"<text x="\#(margin.left + 38)" y="\#(y)">\#(AttentionExport.escaped(run.name))</text>"#)
+            let tooltip = run.path.isEmpty ? "" : "<title>\(AttentionExport.escaped(run.path))</title>"
+            out.append(#"<text x="\#(margin.left + 38)" y="\#(y)">\#(tooltip)\#(AttentionExport.escaped(run.name))</text>"#)
         }
+        // One time axis for every panel, so that a point of one panel lies above the same moment in the others.
+        let xs = Axis(shown.flatMap { panel in runs.flatMap { ($0.series[panel.key] ?? []).map(\.x) } })
         for (p, panel) in shown.enumerated() {
             let top = legendHeight + Double(p) * (panelHeight + margin.top + margin.bottom) + margin.top
             var lines = runs.map { $0.series[panel.key] ?? [] }
             if panel.logScale { lines = lines.map { $0.filter { $0.y > 0 }.map { (x: $0.x, y: log10($0.y)) } } }
-            out += panelSVG(lines, title: panel.title, xLabel: xLabel, top: top, logScale: panel.logScale)
+            out += panelSVG(lines, title: panel.title, xAxis: xs, xLabel: xLabel, top: top, logScale: panel.logScale)
         }
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
@@ -58,12 +65,12 @@ public enum TrainingPlot {
 
     static func colour(_ i: Int) -> String { colours[i % colours.count] }
 
-    /// One panel: axes with ticks, then a polyline per run.
+    /// One panel: axes with ticks (x shared by every panel), then a polyline per run.
     /// With `logScale` the y values are already log10 of the data, and ticks are labelled 10^k.
-    static func panelSVG(_ lines: [[(x: Double, y: Double)]], title: String, xLabel: String, top: Double,
+    static func panelSVG(_ lines: [[(x: Double, y: Double)]], title: String, xAxis xs: Axis, xLabel: String, top: Double,
                          logScale: Bool = false) -> [String] {
         let points = lines.flatMap { $0 }
-        let xs = Axis(points.map(\.x)), ys = Axis(points.map(\.y), minimumStep: logScale ? 1 : 0)  // log: whole decades
+        let ys = Axis(points.map(\.y), minimumStep: logScale ? 1 : 0)  // log: whole decades
         let left = margin.left, bottom = top + panelHeight
         func px(_ x: Double) -> Double { left + (x - xs.low) / (xs.high - xs.low) * panelWidth }
         func py(_ y: Double) -> Double { bottom - (y - ys.low) / (ys.high - ys.low) * panelHeight }

@@ -68,7 +68,8 @@ extension SearchOptions {
     init(_ decode: DecodeSection) throws {
         self.init(beamSize: decode.beam, nBest: 1,
                   lengthPenalty: try LengthPenalty(name: decode.lengthPenalty.rawValue, alpha: decode.alpha),
-                  maxLengthRatio: decode.maxLengthRatio, minLength: decode.minLength, keepAttention: decode.replaceUnk)
+                  coverageWeight: Float(decode.coveragePenalty), maxLengthRatio: decode.maxLengthRatio,
+                  maxLengthOffset: decode.maxLengthOffset, minLength: decode.minLength, keepAttention: decode.replaceUnk)
     }
 }
 

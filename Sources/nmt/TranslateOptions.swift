@@ -92,8 +92,16 @@ struct SearchFlags: ParsableArguments {
     @Option(help: "The alpha of the length penalty.")
     var alpha: Double?
 
-    @Option(help: "Longest output as a multiple of the source length (plus \(SearchOptions().maxLengthOffset) tokens).")
+    @Option(help: "Longest output as a multiple of the source length, plus --max-length-offset tokens.")
     var maxLengthRatio: Double?
+
+    @Option(help: ArgumentHelp("Tokens the longest output may have beyond ratio × source length, so a one-word source can still give a few words (recipe default \(DecodeSection().maxLengthOffset)).",
+                               valueName: "tokens"))
+    var maxLengthOffset: Int?
+
+    @Option(help: ArgumentHelp("β of GNMT's coverage penalty (0 turns it off; 0.2 to 0.4 is usual): each finished hypothesis gains β · Σ log(min(attention received, 1)) over the source words, which favours translations that cover the whole source. Needs a model with attention; with beam 1 it runs beam search of width 1.",
+                               valueName: "β"))
+    var coveragePenalty: Double?
 
     @Option(help: "Shortest output in tokens.")
     var minLength: Int?
@@ -170,6 +178,8 @@ struct TranslateSettings {
         options.lengthPenalty = try LengthPenalty(name: flags.lengthPenalty ?? decode.lengthPenalty.rawValue,
                                                   alpha: flags.alpha ?? decode.alpha)
         options.maxLengthRatio = flags.maxLengthRatio ?? decode.maxLengthRatio
+        options.maxLengthOffset = flags.maxLengthOffset ?? decode.maxLengthOffset
+        options.coverageWeight = Float(flags.coveragePenalty ?? decode.coveragePenalty)
         options.minLength = flags.minLength ?? decode.minLength
         replaceUnknown = flags.replaceUnk || decode.replaceUnk
         options.keepAttention = replaceUnknown || format.needsAttention

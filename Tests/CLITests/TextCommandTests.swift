@@ -78,6 +78,7 @@ final class TextCommandTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(steps, 900, stepSVG)
         XCTAssertLessThan(steps, 2000, stepSVG)
         XCTAssertTrue(stepSVG.contains(">step</text>"), stepSVG)
+        XCTAssertTrue(stepSVG.contains("<title>\(shared.model)</title>tiny</text>"), "the run is named by its recipe: \(stepSVG)")
         let (minutes, minuteSVG) = try largestXTick([], "minutes.svg")
         XCTAssertLessThan(minutes, 10, minuteSVG)
         XCTAssertTrue(minuteSVG.contains(">minutes of training</text>"), minuteSVG)

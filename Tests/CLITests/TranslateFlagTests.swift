@@ -132,6 +132,57 @@ final class TranslateFlagTests: XCTestCase {
         }
     }
 
+    /// The length limit is ⌊ratio · S⌋ + offset output tokens: with ratio 0.5 and offset 0 no output is longer
+    /// than half its source (the reverse task's outputs are as long as their sources, so most are cut), and the
+    /// default offset of 5 lets a 4-token source give its whole reversal.
+    func testMaxLengthOffsetAndRatioBoundTheOutput() throws {
+        let shared = try SharedModel.get()
+        let input = "b c d e\nk l m n o p\n"
+        let cut = try CLIRunner.run(["translate", "--model", shared.model, "--max-length-ratio", "0.5", "--max-length-offset", "0"],
+                                    stdin: input)
+        XCTAssertEqual(cut.status, 0, cut.stderr)
+        let sources = outputLines(input)
+        let cutLines = outputLines(cut.stdout)
+        XCTAssertEqual(cutLines.count, 2)
+        for (source, line) in zip(sources, cutLines) {
+            let limit = source.split(separator: " ").count / 2
+            XCTAssertLessThanOrEqual(line.split(separator: " ").count, limit, "\(line) for \(source)")
+        }
+        let open = try CLIRunner.run(["translate", "--model", shared.model, "--max-length-ratio", "0"], stdin: "b c d e\n")
+        XCTAssertEqual(open.status, 0, open.stderr)
+        XCTAssertEqual(outputLines(open.stdout), ["e d c b"], "offset 5 alone is room for 4 tokens")
+        let bad = try CLIRunner.run(["translate", "--model", shared.model, "--max-length-offset", "-2"], stdin: "b\n")
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("max length offset") || bad.stderr.contains("max-length-offset"), bad.stderr)
+    }
+
+    /// GNMT's coverage penalty β · Σ_j log(min(c_j, 1)) is ≤ 0: with it, every n-best score is at most the
+    /// score without it, at least one is strictly lower (some source token gets less than a whole unit of
+    /// attention), and the log-probabilities of the 1-best hypotheses stay the model's.
+    func testCoveragePenaltyLowersScoresAndKeepsLogProbabilities() throws {
+        let shared = try SharedModel.get()
+        let input = "b c d\nk l m n\ng h i j k l\n"
+        func entries(_ extra: [String]) throws -> [[String]] {
+            let run = try CLIRunner.run(["translate", "--model", shared.model, "--beam", "3", "--n-best", "1"] + extra, stdin: input)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            return outputLines(run.stdout).map { $0.components(separatedBy: " ||| ") }
+        }
+        let plain = try entries([]), covered = try entries(["--coverage-penalty", "1"])
+        XCTAssertEqual(plain.count, 3)
+        XCTAssertEqual(covered.count, 3)
+        var lower = 0
+        for (p, c) in zip(plain, covered) where p[1] == c[1] {
+            let (ps, cs) = (try XCTUnwrap(Double(p[3])), try XCTUnwrap(Double(c[3])))
+            XCTAssertLessThanOrEqual(cs, ps + 1e-6, "\(c) vs \(p)")
+            XCTAssertEqual(p[2], c[2], "the same hypothesis keeps its log-probability")
+            if cs < ps - 1e-6 { lower += 1 }
+        }
+        XCTAssertGreaterThan(lower, 0, "the penalty changed some score: \(plain) vs \(covered)")
+        let bad = try CLIRunner.run(["translate", "--model", shared.model, "--coverage-penalty", "-1"], stdin: "b\n")
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("coverage"), bad.stderr)
+    }
+
     /// `--line-by-line` answers each line before the next one is written: the test writes one line, reads
     /// its translation, and only then writes the next. A build that waited for the end of stdin would give
     /// no answer within the deadline.

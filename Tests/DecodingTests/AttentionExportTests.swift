@@ -31,6 +31,17 @@ final class AttentionExportTests: XCTestCase {
         XCTAssertTrue(svg.contains(#"fill="rgb(255,255,255)""#))  // 0 → white
     }
 
+    /// Labels are the tokens' text: no joiner `￭` (a missing glyph in common fonts) and no escape is drawn.
+    func testSVGLabelsTokensAsTextWithoutTheTokenizersMarks() throws {
+        let marked = AttentionAlignment(sentence: 0, source: ["Hun\u{FFED}", "d", "\u{FFED}.", "\u{FFEE}0020"],
+                                        target: ["Dog", "\u{FFED}!", "</s>"], attention: Array(repeating: [0.25, 0.25, 0.25, 0.25], count: 3))
+        let svg = AttentionExport.svg(marked)
+        XCTAssertFalse(svg.contains("\u{FFED}") || svg.contains("\u{FFEE}"), svg)
+        XCTAssertEqual(["Hun\u{FFED}", "d", "\u{FFED}.", "\u{FFEE}0020", "\u{FFED}!", "</s>"].map(AttentionExport.label),
+                       ["Hun", "d", ".", "␣", "!", "</s>"])
+        XCTAssertTrue(svg.contains(">Hun</text>") && svg.contains(">.</text>") && svg.contains("! ← Hun: 0.250"), svg)
+    }
+
     func testAlignmentFromAHypothesisAddsTheEndRowAndCutsExtraColumns() throws {
         let hypothesis = Hypothesis(tokens: [4], logProbability: -1, score: -1, attention: [[0.5, 0.5, 9], [1, 0, 9]])
         let made = try XCTUnwrap(AttentionAlignment(sentence: 0, source: ["x", "y"], target: ["z"], hypothesis: hypothesis))

@@ -80,6 +80,16 @@ final class RecipeLoaderTests: XCTestCase {
                                                     path: "r.yaml")) { error in
             XCTAssertTrue("\(error)".contains("decode.replace_unk") && "\(error)".contains("attention"), "\(error)")
         }
+        XCTAssertThrowsError(try RecipeLoader.parse(minimal + "\nmodel: {attention: none}\ndecode: {coverage_penalty: 0.2}\n",
+                                                    path: "r.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("decode.coverage_penalty") && "\(error)".contains("attention"), "\(error)")
+        }
+        XCTAssertThrowsError(try RecipeLoader.parse(minimal + "\ndecode: {max_length_offset: -1}\n", path: "r.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("decode.max_length_offset"), "\(error)")
+        }
+        let decode = try RecipeLoader.parse(minimal + "\ndecode: {coverage_penalty: 0.3, max_length_offset: 2}\n", path: "r.yaml").decode
+        XCTAssertEqual(decode.coveragePenalty, 0.3)
+        XCTAssertEqual(decode.maxLengthOffset, 2)
         XCTAssertThrowsError(try RecipeLoader.parse(minimal + "\nmodel: {cell: lsmt}\n", path: "r.yaml")) { error in
             XCTAssertTrue("\(error)".contains("gru"), "the choices are listed: \(error)")
         }

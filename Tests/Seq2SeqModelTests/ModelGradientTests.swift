@@ -134,9 +134,9 @@ final class ModelGradientTests: XCTestCase {
         func backward() -> Double {
             var generator: SeededGenerator? = nil
             store.zeroGradients()
-            let cache = model.forward(batch, generator: &generator)
-            model.backward(cache)
-            return cache.firstStepGradientNorm
+            let probe = FirstStepGradientProbe()
+            model.backward(model.forward(batch, generator: &generator), probe: probe)
+            return probe.norm
         }
         XCTAssertGreaterThan(backward(), 1e-6, "the forward recurrence carries step 0 to the final state")
         let wh = store.view("encoder.0.forward.wh")

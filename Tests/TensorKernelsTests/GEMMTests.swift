@@ -55,18 +55,6 @@ final class GEMMTests: XCTestCase {
             }
         }
     }
-
-    func testMatrixMultiplyChecksShapesAndComputesTheProduct() {
-        let a = Matrix(rows: 2, columns: 3, values: [1, 2, 3, 4, 5, 6])
-        let b = Matrix(rows: 3, columns: 2, values: [7, 8, 9, 10, 11, 12])
-        var c = Matrix(rows: 2, columns: 2)
-        c.multiply(a, b)
-        XCTAssertEqual(c.values, [58, 64, 139, 154])
-        var d = Matrix(rows: 3, columns: 3)
-        d.multiply(a, a, transposeA: true)  // aᵀa
-        XCTAssertEqual(d[0, 0], 17)
-        XCTAssertEqual(d[2, 1], 3 * 2 + 6 * 5)
-    }
 }
 
 final class TransposeTests: XCTestCase {

@@ -33,6 +33,24 @@ final class TrainingPlotTests: XCTestCase {
         XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 5)
     }
 
+    /// Every panel shares one x axis: the validation panel (its last point at 1.1 minutes) ticks as far as the
+    /// loss panel (whose other run reaches 4 minutes), and the run's path is its name's tooltip.
+    func testPanelsShareTheXAxisAndRunsShowTheirPathOnHover() throws {
+        let a = TrainingCurves(name: "lstm", path: "runs/a", metricsJSONL: metrics, byStep: false)
+        let b = TrainingCurves(name: "gru", path: "runs/b", metricsJSONL: #"{"event":"train","step":1,"loss":1,"elapsed":240}"#, byStep: false)
+        let svg = TrainingPlot.svg([a, b], xLabel: "minutes")
+        XCTAssertTrue(svg.contains("<title>runs/a</title>lstm") && svg.contains("<title>runs/b</title>gru"), svg)
+        let ticks = try NSRegularExpression(pattern: #"text-anchor="middle">([0-9.]+)</text>"#)
+            .matches(in: svg, range: NSRange(svg.startIndex..., in: svg))
+            .compactMap { Range($0.range(at: 1), in: svg).flatMap { Double(svg[$0]) } }
+        let panels = 4  // bleu, loss, ppl, grad_norm
+        XCTAssertEqual(ticks.count % panels, 0)
+        let perPanel = ticks.count / panels
+        let rows = (0..<panels).map { Array(ticks[($0 * perPanel)..<(($0 + 1) * perPanel)]) }
+        XCTAssertTrue(rows.allSatisfy { $0 == rows[0] }, "\(rows)")
+        XCTAssertGreaterThanOrEqual(rows[0].max() ?? 0, 4)
+    }
+
     func testAxisTicksAreRoundAndCoverTheData() {
         let axis = TrainingPlot.Axis([0.3, 7.9])
         XCTAssertEqual(axis.low, 0)
