@@ -35,18 +35,20 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // The special tokens' ids and spellings, shared by the vocabulary, the model and search (which do not import each other).
         .target(name: "TokenIDs"),
-        .target(name: "TensorKernels", dependencies: ["CDNNL", "CKernels", "DurableFiles"], swiftSettings: optimizedInDebug),
+        // JSON and XML text written by hand, escaped in one place.
+        .target(name: "TextFormats"),
+        .target(name: "TensorKernels", dependencies: ["CDNNL", "CKernels", "DurableFiles", "TextFormats"], swiftSettings: optimizedInDebug),
         .target(name: "Tokenization", dependencies: ["CICU", "DurableFiles", "TokenIDs"], swiftSettings: optimizedInDebug),
         .target(name: "Seq2SeqModel", dependencies: ["TensorKernels", "TokenIDs"], swiftSettings: optimizedInDebug),
-        .target(name: "Evaluation"),
-        .target(name: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Evaluation", dependencies: ["TextFormats"]),
+        .target(name: "Recipes", dependencies: ["TextFormats", .product(name: "Yams", package: "Yams")]),
         // The files of a model directory and the recipe-to-model mapping, below Training so that translation
         // and serving open a model without the trainer; checkpoint averaging.
         .target(name: "ModelFiles", dependencies: ["Seq2SeqModel", "Recipes", "TensorKernels", "DurableFiles"]),
-        .target(name: "Decoding", dependencies: ["Seq2SeqModel", "Tokenization", "TensorKernels", "TokenIDs"], swiftSettings: optimizedInDebug),
+        .target(name: "Decoding", dependencies: ["Seq2SeqModel", "Tokenization", "TensorKernels", "TokenIDs", "TextFormats"], swiftSettings: optimizedInDebug),
         .target(
             name: "Training",
-            dependencies: ["ModelFiles", "Seq2SeqModel", "Tokenization", "Decoding", "Evaluation", "Recipes", "TensorKernels"],
+            dependencies: ["ModelFiles", "Seq2SeqModel", "Tokenization", "Decoding", "Evaluation", "Recipes", "TensorKernels", "TextFormats"],
             swiftSettings: optimizedInDebug),
         .target(name: "MessagePassing", dependencies: ["CMPI", "Training", "TensorKernels"]),
         // `nmt serve`: HTTP routes, the per-model request queue with cross-request batching, metrics, the page.
@@ -86,7 +88,7 @@ let package = Package(
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
         .testTarget(name: "Seq2SeqModelTests", dependencies: ["Seq2SeqModel", "TensorKernels", "TestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TextFormats", "TestSupport"]),
         .testTarget(name: "RecipesTests", dependencies: ["Recipes", "TestSupport"]),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Seq2SeqModel", "TensorKernels", "Tokenization", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelFiles", "Decoding", "Evaluation", "Recipes", "Tokenization", "TestSupport"]),

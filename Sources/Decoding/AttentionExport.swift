@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 import Tokenization
 
 /// One sentence's alignment: how much each output token attended to each source token.
@@ -66,11 +67,11 @@ public enum AttentionExport {
         ]
         for (j, token) in source.enumerated() {
             let x = left + cell * j + cell / 2
-            lines.append(#"<text transform="translate(\#(x),\#(top - 6)) rotate(-60)">\#(escaped(token))</text>"#)
+            lines.append(#"<text transform="translate(\#(x),\#(top - 6)) rotate(-60)">\#(XMLText.escaped(token))</text>"#)
         }
         for (t, token) in target.enumerated() {
             let y = top + cell * t + cell / 2 + 4
-            lines.append(#"<text x="\#(left - 6)" y="\#(y)" text-anchor="end">\#(escaped(token))</text>"#)
+            lines.append(#"<text x="\#(left - 6)" y="\#(y)" text-anchor="end">\#(XMLText.escaped(token))</text>"#)
         }
         for (t, row) in alignment.attention.enumerated() {
             for (j, weight) in row.enumerated() {
@@ -78,7 +79,7 @@ public enum AttentionExport {
                 let label = "\(target[t]) ← \(source[j]): \(String(format: "%.3f", Double(weight)))"
                 lines.append(#"<rect x="\#(left + cell * j)" y="\#(top + cell * t)" width="\#(cell)" "#
                     + #"height="\#(cell)" fill="rgb(\#(shade),\#(shade),\#(shade))" stroke="rgb(221,221,221)">"#
-                    + "<title>\(escaped(label))</title></rect>")
+                    + "<title>\(XMLText.escaped(label))</title></rect>")
             }
         }
         lines.append("</svg>")
@@ -96,22 +97,6 @@ public enum AttentionExport {
     /// Room for the longest label, in pixels.
     static func labelSpace(_ tokens: [String]) -> Int {
         Int((Double(tokens.map(\.count).max() ?? 0) * characterWidth).rounded(.up))
-    }
-
-    /// Text safe inside an XML element or attribute.
-    public static func escaped(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 
     /// The file name of sentence `index`'s heatmap inside `--attention-svg DIR`: `sentence-000042.svg`,

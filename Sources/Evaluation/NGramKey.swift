@@ -44,33 +44,26 @@ struct NGramCounts {
     /// Word n-grams of orders 1...maxOrder over token ids (sacreBLEU's `extract_all_word_ngrams`).
     init(tokenIDs ids: [UInt32], maxOrder: Int) {
         precondition(maxOrder >= 1 && maxOrder <= 4, "word n-gram order \(maxOrder) is outside 1...4")
-        self.init(orders: maxOrder)
-        ids.withUnsafeBufferPointer { buffer in
-            for n in 1...maxOrder where ids.count >= n {
-                var table: [NGramKey: Int] = [:]
-                table.reserveCapacity(ids.count - n + 1)
-                for start in 0...(ids.count - n) {
-                    table[NGramKey(ids: buffer, start: start, order: n), default: 0] += 1
-                }
-                tables[n - 1] = table
-                totals[n - 1] = ids.count - n + 1
-            }
-        }
+        self.init(units: ids, maxOrder: maxOrder) { NGramKey(ids: $0, start: $1, order: $2) }
     }
 
     /// Character n-grams of orders 1...maxOrder over code points (sacreBLEU's `extract_all_char_ngrams`).
     init(scalars: [UInt32], maxOrder: Int) {
         precondition(maxOrder >= 1 && maxOrder <= 6, "character n-gram order \(maxOrder) is outside 1...6")
+        self.init(units: scalars, maxOrder: maxOrder) { NGramKey(scalars: $0, start: $1, order: $2) }
+    }
+
+    /// Every n-gram of orders 1...maxOrder over `units`, counted; `key` makes the key of the n-gram of
+    /// order n starting at a position.
+    private init(units: [UInt32], maxOrder: Int, key: (UnsafeBufferPointer<UInt32>, Int, Int) -> NGramKey) {
         self.init(orders: maxOrder)
-        scalars.withUnsafeBufferPointer { buffer in
-            for n in 1...maxOrder where scalars.count >= n {
+        units.withUnsafeBufferPointer { buffer in
+            for n in 1...maxOrder where units.count >= n {
                 var table: [NGramKey: Int] = [:]
-                table.reserveCapacity(scalars.count - n + 1)
-                for start in 0...(scalars.count - n) {
-                    table[NGramKey(scalars: buffer, start: start, order: n), default: 0] += 1
-                }
+                table.reserveCapacity(units.count - n + 1)
+                for start in 0...(units.count - n) { table[key(buffer, start, n), default: 0] += 1 }
                 tables[n - 1] = table
-                totals[n - 1] = scalars.count - n + 1
+                totals[n - 1] = units.count - n + 1
             }
         }
     }

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// Scores as JSON objects, with sacreBLEU's keys (`name`, `score` rounded to the width, `signature`,
 /// `verbose_score`, one key per signature field) followed by the unrounded numbers.
 extension BLEUScore {
@@ -28,34 +30,5 @@ extension CHRFScore {
         fields += signature.fields.map { ($0.key, JSONText.string($0.value)) }
         fields.append(("exact_score", JSONText.number(score)))
         return JSONText.object(fields)
-    }
-}
-
-enum JSONText {
-    static func object(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { "\(string($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
-    }
-
-    static func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
-
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// A value that can stand in a recipe: how it reads from a YAML scalar and how it is written back.
 public protocol RecipeValue: Sendable, Equatable {
     /// What the error says the value must be, e.g. "a whole number".
@@ -44,22 +46,7 @@ extension String: RecipeValue {
         if plain { return text }
         // Inside double quotes YAML folds a raw line break (\n, \r, NEL, U+2028/9) into a space, so every
         // control or break character is written as an escape and the text reads back unchanged.
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            case "\t": escaped += "\\t"
-            case "\r": escaped += "\\r"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
-                || scalar.value == 0x2029 || scalar.value == 0xFEFF:
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return "\"\(escaped)\""
+        return JSONText.string(text) { (0x7F...0x9F).contains($0.value) || [0x2028, 0x2029, 0xFEFF].contains($0.value) }
     }
 }
 

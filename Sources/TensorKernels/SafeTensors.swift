@@ -1,3 +1,4 @@
+import TextFormats
 import Foundation
 import DurableFiles
 
@@ -60,13 +61,13 @@ public struct SafeTensors: Sendable {
         var offset = 0
         var parts: [String] = []
         if !metadata.isEmpty {
-            let items = metadata.sorted { $0.key < $1.key }.map { "\(Self.jsonString($0.key)):\(Self.jsonString($0.value))" }
+            let items = metadata.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(JSONText.string($0.value))" }
             parts.append("\"__metadata__\":{\(items.joined(separator: ","))}")
         }
         let sorted = tensors.sorted { $0.key < $1.key }
         for (name, t) in sorted {
             let shape = t.shape.map(String.init).joined(separator: ",")
-            parts.append("\(Self.jsonString(name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + t.bytes.count)]}")
+            parts.append("\(JSONText.string(name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + t.bytes.count)]}")
             offset += t.bytes.count
         }
         header += parts.joined(separator: ",") + "}"
@@ -81,21 +82,5 @@ public struct SafeTensors: Sendable {
 
     public func write(to path: String) throws {
         try serialized().withUnsafeBytes { try AtomicFile.write($0, to: path) }
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
     }
 }

@@ -52,18 +52,13 @@ public struct BPEMerges: Sendable, Equatable {
 
     /// Parses the bytes of a file: UTF-8 text, then as `parse(_:path:)`.
     public static func parse(bytes: [UInt8], path: String) throws -> BPEMerges {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw TokenizationError.malformedMerges(path: path, line: 1, reason: "the file is not UTF-8 text")
-        }
-        return try parse(text, path: path)
+        try parse(try FileAccess.text(bytes, notText: TokenizationError.malformedMerges(path: path, line: 1, reason: "the file is not UTF-8 text")),
+                  path: path)
     }
 
     /// Parses the text of a merges file; `path` is only used in messages.
     public static func parse(_ text: String, path: String) throws -> BPEMerges {
-        // Lines and fields are split on UTF-8 bytes (a merges file has tens of thousands of lines, and the
-        // translator reads it at start-up); a CR before the LF is left on the line and refused below.
-        var lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
-        if lines.last == "" { lines.removeLast() }
+        let lines = FileAccess.lines(text)
         guard let first = lines.first, first == header else {
             throw TokenizationError.malformedMerges(
                 path: path, line: 1, reason: "the first line must be `\(header)`, found `\(lines.first ?? "")`")

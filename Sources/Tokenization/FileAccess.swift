@@ -28,4 +28,19 @@ enum FileAccess {
     static func errorText() -> String {
         String(cString: strerror(errno))
     }
+
+    /// The lines of a vocabulary or merges file's text, split at LF on UTF-8 bytes (these files have tens of
+    /// thousands of lines and the translator reads them at start-up): a CR before the LF stays on its line,
+    /// and a final newline ends the last line rather than starting an empty one.
+    static func lines(_ text: String) -> [Substring] {
+        var lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    /// `bytes` as UTF-8 text; `notText` is thrown when they are not UTF-8.
+    static func text(_ bytes: [UInt8], notText: @autoclosure () -> Error) throws -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw notText() }
+        return text
+    }
 }

@@ -20,24 +20,38 @@ final class ICULowercaser {
     func lowercase(_ text: String) -> String {
         var text = text
         return text.withUTF8 { source -> String in
-            var capacity = max(16, source.count + source.count / 2)
-            while true {
-                if output.count < capacity { output = [UInt8](repeating: 0, count: capacity) }
-                var status: Int32 = 0
-                let needed = source.withMemoryRebound(to: CChar.self) { src in
-                    output.withUnsafeMutableBufferPointer { dest in
-                        dest.withMemoryRebound(to: CChar.self) { d in
-                            cicu_utf8_to_lower(map, d.baseAddress, Int32(d.count), src.baseAddress, Int32(src.count), &status)
-                        }
+            let count = ICUOutput.fill(&output, capacity: max(16, source.count + source.count / 2),
+                                       operation: "ucasemap_utf8ToLower") { dest, status in
+                source.withMemoryRebound(to: CChar.self) { src in
+                    dest.withMemoryRebound(to: CChar.self) { d in
+                        cicu_utf8_to_lower(map, d.baseAddress, Int32(d.count), src.baseAddress, Int32(src.count), &status)
                     }
                 }
-                if Int(needed) > capacity {
-                    capacity = Int(needed) + 16
-                    continue
-                }
-                precondition(status <= 0, "ucasemap_utf8ToLower failed: \(ICUWordBreaker.name(status))")
-                return String(decoding: output[0..<Int(needed)], as: UTF8.self)
             }
+            return String(decoding: output[0..<count], as: UTF8.self)
+        }
+    }
+}
+
+/// ICU's preflighting convention, for every call that writes into a caller's buffer: it returns the length
+/// the result needs, and writes it only when the buffer is large enough.
+enum ICUOutput {
+    /// Calls `write` with `buffer` grown to `capacity` units, and again with more room while ICU reports that
+    /// it needs more; returns the number of units written. A failure other than a full buffer (which valid
+    /// Unicode text never causes for these operations) stops the process with `operation`'s name.
+    static func fill<Unit: FixedWidthInteger>(_ buffer: inout [Unit], capacity: Int, operation: String,
+                                              _ write: (UnsafeMutableBufferPointer<Unit>, inout Int32) -> Int32) -> Int {
+        var capacity = capacity
+        while true {
+            if buffer.count < capacity { buffer = [Unit](repeating: 0, count: capacity) }
+            var status: Int32 = 0
+            let needed = Int(buffer.withUnsafeMutableBufferPointer { write($0, &status) })
+            if needed > capacity {
+                capacity = needed + 16
+                continue
+            }
+            precondition(status <= 0, "\(operation) failed: \(ICUWordBreaker.name(status))")
+            return needed
         }
     }
 }

@@ -46,22 +46,11 @@ final class ICUNormalizer {
             cicu_normalized_prefix_length(instance, $0.baseAddress, Int32($0.count), &status)
         }
         if status <= 0 && Int(span) == utf16.count { return text }
-        var capacity = max(16, utf16.count * 2)
-        while true {
-            if output.count < capacity { output = [UInt16](repeating: 0, count: capacity) }
-            status = 0
-            let needed = utf16.withUnsafeBufferPointer { source in
-                output.withUnsafeMutableBufferPointer { dest in
-                    cicu_normalize(instance, source.baseAddress, Int32(source.count), dest.baseAddress, Int32(dest.count), &status)
-                }
+        let count = ICUOutput.fill(&output, capacity: max(16, utf16.count * 2), operation: "unorm2_normalize") { dest, status in
+            utf16.withUnsafeBufferPointer { source in
+                cicu_normalize(instance, source.baseAddress, Int32(source.count), dest.baseAddress, Int32(dest.count), &status)
             }
-            if Int(needed) > capacity {
-                capacity = Int(needed) + 16
-                continue
-            }
-            // Normalization of valid Unicode text only fails on buffer overflow, handled above.
-            precondition(status <= 0, "unorm2_normalize failed: \(ICUWordBreaker.name(status))")
-            return String(decoding: output[0..<Int(needed)], as: UTF16.self)
         }
+        return String(decoding: output[0..<count], as: UTF16.self)
     }
 }

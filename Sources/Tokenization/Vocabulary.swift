@@ -84,17 +84,13 @@ public struct Vocabulary: Sendable, Equatable {
 
     /// Parses the bytes of a file: UTF-8 text, then as `parse(_:path:)`.
     public static func parse(bytes: [UInt8], path: String) throws -> Vocabulary {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw TokenizationError.malformedVocabulary(path: path, line: 1, reason: "the file is not UTF-8 text")
-        }
-        return try parse(text, path: path)
+        try parse(try FileAccess.text(bytes, notText: TokenizationError.malformedVocabulary(path: path, line: 1, reason: "the file is not UTF-8 text")),
+                  path: path)
     }
 
     /// Parses the text of a vocabulary file; `path` is only used in messages. Lines count from 1.
     public static func parse(_ text: String, path: String) throws -> Vocabulary {
-        // Lines and fields are split on UTF-8 bytes: the translator reads this file at start-up.
-        var lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
-        if lines.last == "" { lines.removeLast() }
+        let lines = FileAccess.lines(text)
         var tokens: [String] = []
         var counts: [Int] = []
         var seen: [String: Int] = [:]

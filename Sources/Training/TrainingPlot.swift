@@ -1,4 +1,4 @@
-import Decoding
+import TextFormats
 import Foundation
 
 /// Curves of one training run, read from its `metrics.jsonl`.
@@ -48,8 +48,8 @@ public enum TrainingPlot {
         for (i, run) in runs.enumerated() {
             let y = 18.0 + 22 * Double(i)
             out.append(##"<line x1="\##(margin.left)" y1="\##(y - 4)" x2="\##(margin.left + 30)" y2="\##(y - 4)" stroke="\##(colour(i))" stroke-width="2"/>"##)
-            let tooltip = run.path.isEmpty ? "" : "<title>\(AttentionExport.escaped(run.path))</title>"
-            out.append(#"<text x="\#(margin.left + 38)" y="\#(y)">\#(tooltip)\#(AttentionExport.escaped(run.name))</text>"#)
+            let tooltip = run.path.isEmpty ? "" : "<title>\(XMLText.escaped(run.path))</title>"
+            out.append(#"<text x="\#(margin.left + 38)" y="\#(y)">\#(tooltip)\#(XMLText.escaped(run.name))</text>"#)
         }
         // One time axis for every panel, so that a point of one panel lies above the same moment in the others.
         let xs = Axis(shown.flatMap { panel in runs.flatMap { ($0.series[panel.key] ?? []).map(\.x) } })

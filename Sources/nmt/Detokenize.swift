@@ -16,21 +16,12 @@ struct Detokenize: ParsableCommand {
 
     @OptionGroup var flags: TokenizerFlags
 
-    @Option(help: "Read this file instead of standard input.")
-    var input: String?
-
-    @Option(help: "Write this file instead of standard output.")
-    var output: String?
+    @OptionGroup var files: LineFilterFiles
 
     func run() throws {
         try reportingErrors {
             _ = try flags.pipeline()  // reports a bad recipe or merges file, as tokenize would
-            let reader = try LineReader(path: input)
-            let writer = try LineOutput(path: output)
-            while let line = try reader.nextLine() {
-                try writer.write(line: Tokenizer.detokenize(line.split(separator: " ")))
-            }
-            try writer.finish()
+            try files.mapLines { Tokenizer.detokenize($0.split(separator: " ")) }
         }
     }
 }

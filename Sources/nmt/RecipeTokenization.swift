@@ -103,3 +103,20 @@ struct TokenizerFlags: ParsableArguments {
         return try TextPipeline(options: options, mergesPath: bpe)
     }
 }
+
+/// Where a line filter (`tokenize`, `detokenize`) reads and writes: files, or standard input and output.
+struct LineFilterFiles: ParsableArguments {
+    @Option(help: "Read this file instead of standard input.")
+    var input: String?
+
+    @Option(help: "Write this file instead of standard output (written to a temporary name and renamed at the end).")
+    var output: String?
+
+    /// Writes `transform` of every input line, one output line each.
+    func mapLines(_ transform: (String) throws -> String) throws {
+        let reader = try LineReader(path: input)
+        let writer = try LineOutput(path: output)
+        while let line = try reader.nextLine() { try writer.write(line: try transform(line)) }
+        try writer.finish()
+    }
+}

@@ -19,21 +19,12 @@ struct Tokenize: ParsableCommand {
 
     @OptionGroup var flags: TokenizerFlags
 
-    @Option(help: "Read this file instead of standard input.")
-    var input: String?
-
-    @Option(help: "Write this file instead of standard output.")
-    var output: String?
+    @OptionGroup var files: LineFilterFiles
 
     func run() throws {
         try reportingErrors {
             let pipeline = try flags.pipeline()
-            let reader = try LineReader(path: input)
-            let writer = try LineOutput(path: output)
-            while let line = try reader.nextLine() {
-                try writer.write(line: pipeline.encode(line).joined(separator: " "))
-            }
-            try writer.finish()
+            try files.mapLines { pipeline.encode($0).joined(separator: " ") }
         }
     }
 }

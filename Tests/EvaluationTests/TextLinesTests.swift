@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Evaluation
+import TextFormats
 
 /// Reading hypothesis and reference files as sacreBLEU's command line does, with clean errors.
 final class TextLinesTests: XCTestCase {
@@ -91,5 +92,18 @@ final class ScoringInputTests: XCTestCase {
         let chrfObject = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(chrf.json().utf8)) as? [String: Any])
         XCTAssertEqual(chrfObject["nc"] as? String, "6")
         XCTAssertEqual(JSONText.string("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\u0001\"")
+    }
+
+    /// The one JSON string writer: what JSONSerialization reads back is the text, also with the extra escapes
+    /// YAML needs, and XML text escapes its five characters.
+    func testJSONStringsReadBackAndXMLTextEscapes() throws {
+        let text = "tab\there \u{85}NEL \u{2028}LS é \u{1F600} \u{1F}"
+        for written in [JSONText.string(text), JSONText.string(text) { $0.value == 0x85 || $0.value == 0x2028 }] {
+            let read = try JSONSerialization.jsonObject(with: Data(written.utf8), options: [.fragmentsAllowed]) as? String
+            XCTAssertEqual(read, text, written)
+        }
+        XCTAssertTrue(JSONText.string(text) { $0.value == 0x2028 }.contains("\\u2028"))
+        XCTAssertFalse(JSONText.string(text).contains("\\u2028"))
+        XCTAssertEqual(XMLText.escaped("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;")
     }
 }
