@@ -72,6 +72,17 @@ public final class Translator {
         return made
     }
 
+    /// A translator for another thread: the same models (read only while translating), vocabularies,
+    /// options and shortlist, with pipelines of its own and `threads` batches at a time.
+    public func copyForAnotherThread(threads: Int = 1) throws -> Translator {
+        let made = try Translator(models: models, weights: weights, source: try source.copy(), target: try target.copy(),
+                                  sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary, options: options,
+                                  replaceUnknown: replaceUnknown, maxSourceTokens: maxSourceTokens)
+        made.threads = threads
+        made.shortlist = shortlist
+        return made
+    }
+
     /// Translates `lines` in batches of `batchSize` sentences of similar length; output order = input order.
     /// `prefixes` (nil, or one per line, possibly empty) are target texts each output must start with.
     /// `progress` gets the count of lines done after each batch; an error it throws ends the translation.

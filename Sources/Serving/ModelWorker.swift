@@ -45,10 +45,13 @@ struct WorkerObserver: Sendable {
     var abandoned: @Sendable (_ reason: String) -> Void = { _ in }
 }
 
-/// One model's worker (ARCHITECTURE.md, `Serving`): a thread of its own owns the model, its pipelines and
-/// the GEMM threads, and translates what the requests queue. Each round takes up to `batchSize` sentences
+/// One model's worker (ARCHITECTURE.md, `Serving`): one lane per core the translator was given, each a
+/// thread with its own translator (its own pipelines, single-threaded products, the model shared read
+/// only), translating what the requests queue. A free lane takes a round of up to `batchSize` sentences
 /// from the front of the queue, across requests that share search options, after waiting up to
-/// `batchWait` for the round to fill as far as recent rounds let it expect; `Translator.translate` sorts them into batches by length and gives
+/// `batchWait` for the round to fill as far as its last round lets it expect, and takes no more than its
+/// share of the queue with the other free lanes, so lanes run side by side and one lane's clients send
+/// again while the other computes. `Translator.translate` sorts a round into batches by length and gives
 /// them back in order, and every request is answered in the order of its lines.
 ///
 /// The queue is bounded in sentences: a request that does not fit is refused (`ServingError.queueFull`).
@@ -65,28 +68,48 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
     private var pending: [TranslationJob] = []
     private var queued = 0
     private var stopping = false
-    /// Sentences the next round can expect: the last round's and those left queued after it (a whole
-    /// batch before the first round).
-    private var expected: Int
     private let exited = DispatchSemaphore(value: 0)
-    /// Touched by the worker thread only: the model's translator, and variants for other search options.
-    private let translator: Translator
-    private var variants: [(options: SearchOptions, translator: Translator)] = []
+    private let lanes: [Lane]
+
+    /// One thread's share of the work: its translator, and variants of it for other search options.
+    final class Lane: @unchecked Sendable {  // its translator used by its thread only, `expected` under the lock
+        /// Touched by the lane's thread only.
+        let translator: Translator
+        var variants: [(options: SearchOptions, translator: Translator)] = []
+        /// Sentences its next round can expect: as many as its last round had, whose clients are likely to
+        /// send again (a whole batch before the first round). Guarded by the worker's `condition`, as the two below.
+        var expected: Int
+        /// Whether it is translating a round.
+        var busy = false
+        /// A round another lane cut for it from the queue, when both were free: it takes this one next.
+        var assigned: [Slice]?
+
+        init(translator: Translator, expected: Int) {
+            self.translator = translator
+            self.expected = expected
+        }
+    }
 
     init(model: ServedModel, queueLimit: Int, batchWait: Duration, observer: WorkerObserver) {
         name = model.name
         batchSize = max(model.batchSize, 1)
-        expected = batchSize
         self.queueLimit = queueLimit
         self.batchWait = batchWait
         defaults = model.translator.options
         hasAttention = model.hasAttention
-        translator = model.translator
         self.observer = observer
-        let thread = Thread { [self] in run() }
-        thread.name = "nmt-serve-\(model.name)"
-        thread.stackSize = 16 << 20
-        thread.start()
+        // Lane 0 takes the model's translator; the others copies with their own pipelines (a copy that ICU
+        // cannot make only leaves a lane out).
+        let first = model.translator, count = max(first.threads, 1)
+        first.threads = 1
+        let translators = [first] + (1..<count).compactMap { _ in try? first.copyForAnotherThread(threads: 1) }
+        lanes = translators.map { Lane(translator: $0, expected: max(model.batchSize, 1)) }
+        for (index, lane) in lanes.enumerated() {
+            let thread = Thread { [self] in run(lane) }
+            thread.name = "nmt-serve-\(model.name)-\(index)"
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
     }
 
     /// Sentences waiting for a round.
@@ -119,7 +142,7 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
             pending.append(job)
             queued += job.lines.count
             observer.queueDepth(queued)
-            condition.signal()
+            condition.broadcast()  // every free lane: the one whose last round expects this little takes it at once
             condition.unlock()
         }
     }
@@ -150,41 +173,61 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
         stopping = true
         condition.broadcast()
         condition.unlock()
-        if first { exited.wait() }
+        if first { for _ in lanes { exited.wait() } }
     }
 
     // MARK: The worker thread
 
-    private func run() {
-        while let round = nextRound() {
-            translate(round)
+    private func run(_ lane: Lane) {
+        while let round = nextRound(lane) {
+            translate(round, on: lane)
         }
         exited.signal()
     }
 
     /// A slice of one job's lines taken by a round.
-    private struct Slice {
+    struct Slice {
         var job: TranslationJob
         var range: Range<Int>
     }
 
-    /// Waits for work, lets the round fill for up to `batchWait`, and takes it; nil once stopping and empty.
-    /// The round waits only for the sentences it can expect: those of the last round (their clients are
-    /// likely to send again) and those left queued, so a lone client is served at once, and many clients
-    /// fill whole rounds.
-    private func nextRound() -> [Slice]? {
+    /// Waits for work, lets the round fill for up to `batchWait`, and takes it for `lane`; nil once stopping
+    /// and empty, empty when another lane took the work first. The round waits only for the sentences it
+    /// can expect: as many as the lane's last round had (their clients are likely to send again), so a lone
+    /// client is served at once, and many clients fill whole rounds. The queue is then cut into equal
+    /// shares for this lane and every other free one, each share given to its lane at once.
+    private func nextRound(_ lane: Lane) -> [Slice]? {
         condition.lock()
         defer { condition.unlock() }
-        while pending.isEmpty && !stopping { condition.wait() }
+        while lane.assigned == nil && pending.isEmpty && !stopping { condition.wait() }
+        if let mine = lane.assigned { lane.assigned = nil; return mine }
         if pending.isEmpty { return nil }
         let windowEnd = Date().addingTimeInterval(seconds(batchWait))
-        let target = min(batchSize, max(expected, 1))
-        while queued < target && !stopping && Date() < windowEnd {
+        let target = min(batchSize, max(lane.expected, 1))
+        while queued < target && lane.assigned == nil && !stopping && Date() < windowEnd {
             _ = condition.wait(until: windowEnd)
             if pending.isEmpty { break }
         }
+        if let mine = lane.assigned { lane.assigned = nil; return mine }
+        guard !pending.isEmpty else { return [] }
+        let others = lanes.filter { $0 !== lane && !$0.busy && $0.assigned == nil }
+        let share = min(batchSize, max((queued + others.count) / (others.count + 1), 1))
+        let mine = takeRound(upTo: share)
+        lane.busy = true
+        for other in others where !pending.isEmpty {
+            other.assigned = takeRound(upTo: share)
+            other.busy = true
+        }
+        observer.queueDepth(queued)
+        condition.broadcast()
+        return mine
+    }
+
+    /// Takes up to `room` sentences from the front of the queue, from the jobs that share the first one's
+    /// search options (under the lock).
+    private func takeRound(upTo room: Int) -> [Slice] {
         guard let options = pending.first?.options else { return [] }
-        var room = batchSize
+        var room = room
         var slices: [Slice] = []
         var kept: [TranslationJob] = []
         for job in pending {
@@ -197,11 +240,10 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
             if end < job.lines.count { kept.append(job) }
         }
         pending = kept
-        observer.queueDepth(queued)
         return slices
     }
 
-    private func translate(_ round: [Slice]) {
+    private func translate(_ round: [Slice], on lane: Lane) {
         guard let options = round.first?.job.options else { return }
         let started = ContinuousClock.now
         let lines = round.flatMap { $0.job.lines[$0.range] }
@@ -209,11 +251,8 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
         let prefixes: [String]? = round.contains { $0.job.prefixes != nil }
             ? round.flatMap { slice in slice.job.prefixes.map { Array($0[slice.range]) } ?? Array(repeating: "", count: slice.range.count) }
             : nil
-        // A round smaller than the batch size still goes to every core the translator has: cut into that
-        // many batches of similar length.
         let outcome = Swift.Result {
-            let translator = try translator(for: options), cores = max(translator.threads, 1)
-            return try translator.translate(lines, prefixes: prefixes, batchSize: min(batchSize, max((lines.count + cores - 1) / cores, 1)))
+            try translator(for: options, on: lane).translate(lines, prefixes: prefixes, batchSize: batchSize)
         }
         let elapsed = seconds(ContinuousClock.now - started)
         observer.round(lines.count, elapsed)
@@ -239,7 +278,8 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
                 finish(job, with: .failure(ServingError.internalError(detail: "\(error)")), into: &answers)
             }
         }
-        expected = lines.count + queued
+        lane.expected = lines.count
+        lane.busy = false
         condition.unlock()
         for (continuation, result) in answers { continuation.resume(with: result) }
     }
@@ -256,13 +296,13 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
         job.continuation = nil
     }
 
-    /// The translator for `options`: the model's own for its defaults, else a cached variant.
-    private func translator(for options: SearchOptions) throws -> Translator {
-        if options == translator.options { return translator }
-        if let hit = variants.first(where: { $0.options == options }) { return hit.translator }
-        let made = try translator.with(options: options)
-        variants.append((options, made))
-        if variants.count > 8 { variants.removeFirst() }
+    /// The lane's translator for `options`: its own for the model's defaults, else a cached variant.
+    private func translator(for options: SearchOptions, on lane: Lane) throws -> Translator {
+        if options == lane.translator.options { return lane.translator }
+        if let hit = lane.variants.first(where: { $0.options == options }) { return hit.translator }
+        let made = try lane.translator.with(options: options)
+        lane.variants.append((options, made))
+        if lane.variants.count > 8 { lane.variants.removeFirst() }
         return made
     }
 }

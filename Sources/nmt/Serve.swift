@@ -69,7 +69,7 @@ struct Serve: AsyncParsableCommand {
                 let loaded = try LoadedModel.open(directory)
                 let decode = loaded.recipe.decode
                 let translator = try loaded.translator(options: try SearchOptions(decode), replaceUnknown: decode.replaceUnk)
-                translator.threads = ProcessInfo.processInfo.activeProcessorCount  // a round's batches on every core
+                translator.threads = ProcessInfo.processInfo.activeProcessorCount  // one lane of rounds per core
                 served.append(ServedModel(name: name, id: 100 + index, directory: directory, translator: translator,
                                           batchSize: decode.batchSize))
                 Console.log("loaded \(name) from \(directory) (OpenNMT-py id \(100 + index), beam \(decode.beam))")

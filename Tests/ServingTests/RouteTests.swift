@@ -240,6 +240,38 @@ final class RouteTests: XCTestCase {
         }
     }
 
+    /// With two lanes (a translator given two threads), eight concurrent one-line requests in rounds of up
+    /// to 8 that wait until 8 are queued: each free lane takes its share, so two rounds of four run side by
+    /// side, and every request still gets the translation of its own line.
+    func testTwoLanesShareTheQueueAndKeepEachAnswer() async throws {
+        var settings = ServerSettings()
+        settings.batchWait = .seconds(10)
+        let translator = try ServingFixtures.translator()
+        translator.threads = 2
+        let service = TranslationService(models: [ServedModel(name: "toy", id: 100, directory: "/models/toy", translator: translator,
+                                                              batchSize: 8)], settings: settings)
+        let sources = ["a", "b c", "d e f", "g h i j", "j", "i h", "g f e", "d c b a"]
+        let expected = try ServingFixtures.translator().translate(sources, batchSize: 8).map(\.text)
+        try await ServingFixtures.withRoutes(service) { client in
+            let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for (index, source) in sources.enumerated() {
+                    group.addTask {
+                        let response = try await client.post("/v1/translate", #"{"q": [\#(jsonString(source))]}"#)
+                        let items = (try response.json() as? [String: Any])?["translations"] as? [[String: Any]]
+                        return (index, items?.first?["text"] as? String)
+                    }
+                }
+                var answers = [String?](repeating: nil, count: sources.count)
+                for try await (index, text) in group { answers[index] = text }
+                return answers
+            }
+            XCTAssertEqual(answers, expected)
+            let metrics = try await client.get("/metrics").text
+            XCTAssertTrue(metrics.contains(#"nmt_batch_sentences_count{model="toy"} 2"#), metrics)
+            XCTAssertTrue(metrics.contains(#"nmt_batch_sentences_sum{model="toy"} 8"#), metrics)
+        }
+    }
+
     func testMetricsCountRequestsByRouteAndStatus() async throws {
         try await ServingFixtures.withRoutes(try ServingFixtures.service()) { client in
             _ = try await client.get("/health")
