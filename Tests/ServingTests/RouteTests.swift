@@ -220,18 +220,7 @@ final class RouteTests: XCTestCase {
         let sources = ["a", "b c", "d e f", "g h i j", "j", "i h", "g f e", "d c b a"]
         let expected = try ServingFixtures.translator().translate(sources, batchSize: 8).map(\.text)
         try await ServingFixtures.withRoutes(service) { client in
-            let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
-                for (index, source) in sources.enumerated() {
-                    group.addTask {
-                        let response = try await client.post("/v1/translate", #"{"q": [\#(jsonString(source))]}"#)
-                        let items = (try response.json() as? [String: Any])?["translations"] as? [[String: Any]]
-                        return (index, items?.first?["text"] as? String)
-                    }
-                }
-                var answers = [String?](repeating: nil, count: sources.count)
-                for try await (index, text) in group { answers[index] = text }
-                return answers
-            }
+            let answers = try await Self.translateConcurrently(sources, client)
             XCTAssertEqual(answers, expected)
             let metrics = try await client.get("/metrics").text
             XCTAssertTrue(metrics.contains(#"nmt_batch_sentences_count{model="toy"} 1"#), metrics)
@@ -253,22 +242,27 @@ final class RouteTests: XCTestCase {
         let sources = ["a", "b c", "d e f", "g h i j", "j", "i h", "g f e", "d c b a"]
         let expected = try ServingFixtures.translator().translate(sources, batchSize: 8).map(\.text)
         try await ServingFixtures.withRoutes(service) { client in
-            let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
-                for (index, source) in sources.enumerated() {
-                    group.addTask {
-                        let response = try await client.post("/v1/translate", #"{"q": [\#(jsonString(source))]}"#)
-                        let items = (try response.json() as? [String: Any])?["translations"] as? [[String: Any]]
-                        return (index, items?.first?["text"] as? String)
-                    }
-                }
-                var answers = [String?](repeating: nil, count: sources.count)
-                for try await (index, text) in group { answers[index] = text }
-                return answers
-            }
+            let answers = try await Self.translateConcurrently(sources, client)
             XCTAssertEqual(answers, expected)
             let metrics = try await client.get("/metrics").text
             XCTAssertTrue(metrics.contains(#"nmt_batch_sentences_count{model="toy"} 2"#), metrics)
             XCTAssertTrue(metrics.contains(#"nmt_batch_sentences_sum{model="toy"} 8"#), metrics)
+        }
+    }
+
+    /// One `/v1/translate` request per line, all at once; each request's translation in line order.
+    static func translateConcurrently(_ sources: [String], _ client: any TestClientProtocol) async throws -> [String?] {
+        try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            for (index, source) in sources.enumerated() {
+                group.addTask {
+                    let response = try await client.post("/v1/translate", #"{"q": [\#(jsonString(source))]}"#)
+                    let items = (try response.json() as? [String: Any])?["translations"] as? [[String: Any]]
+                    return (index, items?.first?["text"] as? String)
+                }
+            }
+            var answers = [String?](repeating: nil, count: sources.count)
+            for try await (index, text) in group { answers[index] = text }
+            return answers
         }
     }
 
