@@ -66,13 +66,14 @@ final class OutputSubset {
         }
     }
 
-    /// logits `[N, V′]` = input `[N, D]` · weight + bias (in 8 bits when `quantized`, the same columns, is given).
+    /// logits `[N, V′]` = input `[N, D]` · weight + bias (in reduced precision when `reduced`, the same
+    /// columns, is given).
     func forward(rows N: Int, input: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>,
-                 quantized: QuantizedMatrix? = nil, scratch: QuantizedScratch? = nil) {
+                 reduced: (any ReducedPrecisionMatrix)? = nil, scratch: ProductScratch? = nil) {
         let n = ids.count, D = weight.count / max(n, 1)
         Rows.broadcast(bias.pointer, rows: N, columns: n, into: logits, ld: n)
-        if let quantized, let scratch {
-            quantized.multiplyAdd(m: N, a: input, lda: D, c: logits, ldc: n, scratch: scratch)
+        if let reduced, let scratch {
+            reduced.multiplyAdd(m: N, a: input, lda: D, c: logits, ldc: n, scratch: scratch)
         } else {
             GEMM.multiply(m: N, n: n, k: D, a: input, lda: D, b: weight.pointer, ldb: n, beta: 1, c: logits, ldc: n)
         }

@@ -56,8 +56,8 @@ struct RecurrentProduct: Sendable {
             case .transposed(let wt):
                 GEMM.multiply(transposeB: true, m: R, n: G, k: count, a: input, lda: ld, b: wt.pointer + first, ldb: width,
                               beta: 1, c: c, ldc: G)
-            case .quantized(let q, let scratch):
-                q.multiplyAdd(m: R, a: input, lda: ld, firstRow: first, count: count, c: c, ldc: G, scratch: scratch)
+            case .reduced(let w, let scratch):
+                w.multiplyAdd(m: R, a: input, lda: ld, firstRow: first, count: count, c: c, ldc: G, scratch: scratch)
             }
         }
         let split = split
@@ -100,12 +100,12 @@ struct RecurrentProduct: Sendable {
     }
 }
 
-/// A weight as the per-step products read it: as stored (NN), as a transposed copy (NT), or in 8 bits
-/// for inference (`--precision int8`; its input must lie in [−1, 1]) with the batch's scratch.
+/// A weight as the per-step products read it: as stored (NN), as a transposed copy (NT), or in reduced
+/// precision for inference (`--precision int8`) with the batch's scratch.
 enum PreparedWeight {
     case stored
     case transposed(FloatBuffer)
-    case quantized(QuantizedMatrix, QuantizedScratch)
+    case reduced(any ReducedPrecisionMatrix, ProductScratch)
 
     /// c `[R, N]` += input `[R, K]` · W for a weight `view` `[K, N]` that is not split (the combine and output products).
     func multiplyAdd(_ store: ParameterStore, view: ParameterView, rows R: Int, input: UnsafePointer<Float>, ld: Int,
@@ -117,8 +117,8 @@ enum PreparedWeight {
         case .transposed(let wt):
             GEMM.multiply(transposeB: true, m: R, n: view.columns, k: view.rows, a: input, lda: ld, b: wt.pointer,
                           ldb: view.rows, beta: 1, c: c, ldc: ldc)
-        case .quantized(let q, let scratch):
-            q.multiplyAdd(m: R, a: input, lda: ld, c: c, ldc: ldc, scratch: scratch)
+        case .reduced(let w, let scratch):
+            w.multiplyAdd(m: R, a: input, lda: ld, c: c, ldc: ldc, scratch: scratch)
         }
     }
 }

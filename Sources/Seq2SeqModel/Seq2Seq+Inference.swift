@@ -23,24 +23,25 @@ final class InferenceBatch {
     /// the other entries of `logits` stay −∞.
     let subset: OutputSubset?
     private(set) var subsetLogits = FloatBuffer(count: 0)
-    /// How Wc is read; with int8, also the output layer in 8 bits (the shortlist's columns when there is one).
+    /// How Wc is read; with int8, also the output layer in that precision (the shortlist's columns when
+    /// there is one).
     let combineWeight: PreparedWeight
-    let quantizedOutput: QuantizedMatrix?
-    let scratch = QuantizedScratch()
+    let reducedOutput: (any ReducedPrecisionMatrix)?
+    let scratch = ProductScratch()
     private var spare: [StateBuffers] = []
 
-    init(decoder: AttentionDecoder, memory: AttentionMemory, store: ParameterStore, quantized: QuantizedDecoder?,
+    init(decoder: AttentionDecoder, memory: AttentionMemory, store: ParameterStore, reduced: ReducedPrecisionDecoder?,
          capacity: Int, vocabulary: Int, subset: OutputSubset?) {
         self.memory = memory; self.decoder = decoder; self.vocabulary = vocabulary
         self.subset = subset
-        if let quantized {
-            recurrentWeight = .quantized(quantized.recurrent, scratch)
-            combineWeight = .quantized(quantized.combine, scratch)
-            quantizedOutput = subset.map { QuantizedMatrix(gathering: quantized.output, columns: $0.ids) } ?? quantized.output
+        if let reduced {
+            recurrentWeight = .reduced(reduced.recurrent, scratch)
+            combineWeight = .reduced(reduced.combine, scratch)
+            reducedOutput = subset.map { reduced.output.gathering(columns: $0.ids) } ?? reduced.output
         } else {
             recurrentWeight = decoder.product.prepared(store)
             combineWeight = .stored
-            quantizedOutput = nil
+            reducedOutput = nil
         }
         reserve(rows: capacity)
     }
@@ -115,7 +116,7 @@ extension Seq2Seq {
         let enc = encoder.forward(parameters, ids: batch.sourceIds, lengths: batch.sourceLengths, steps: S, batch: B,
                                   dropout: 0, generator: &noDropout, keepsBackward: false)
         let memory = decoder.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
-        let context = InferenceBatch(decoder: decoder, memory: memory, store: parameters, quantized: quantizedDecoder,
+        let context = InferenceBatch(decoder: decoder, memory: memory, store: parameters, reduced: reducedPrecisionDecoder,
                                      capacity: B * max(rowsPerSentence, 1), vocabulary: configuration.targetVocabularySize,
                                      subset: candidates.map { decoder.outputSubset(parameters, ids: $0) })
         let state = InferenceState(rows: B, batch: context)  // fresh buffers: ã₋₁ = 0
@@ -177,14 +178,14 @@ extension AttentionDecoder {
 
     /// One search step's output: log-probabilities `[R, V]` of the R rows' ã (leading dimension D) into
     /// `logits`, through the batch's shortlist (the other entries stay −∞, as the caller left them) and
-    /// 8-bit output weights when it has them.
+    /// reduced-precision output weights when it has them.
     func logProbabilities(_ store: ParameterStore, rows R: Int, a: UnsafePointer<Float>, batch: InferenceBatch,
                           into logits: inout [Float]) {
         let V = output.vocabulary
         if let subset = batch.subset {
             // Only the shortlist's columns are scored and normalised; the rest of each row stays −∞.
             let n = subset.ids.count, compact = batch.subsetLogits.pointer
-            subset.forward(rows: R, input: a, logits: compact, quantized: batch.quantizedOutput, scratch: batch.scratch)
+            subset.forward(rows: R, input: a, logits: compact, reduced: batch.reducedOutput, scratch: batch.scratch)
             SoftmaxKernel.logSoftmax(rows: R, vocabulary: n, values: compact)
             logits.withUnsafeMutableBufferPointer { out in
                 for r in 0..<R {
@@ -192,9 +193,9 @@ extension AttentionDecoder {
                     for (k, id) in subset.ids.enumerated() { out[r * V + Int(id)] = from[k] }
                 }
             }
-        } else if let quantized = batch.quantizedOutput {
+        } else if let reduced = batch.reducedOutput {
             Rows.broadcast(store.value(output.bias), rows: R, columns: V, into: &logits, ld: V)
-            quantized.multiplyAdd(m: R, a: a, lda: hidden, c: &logits, ldc: V, scratch: batch.scratch)
+            reduced.multiplyAdd(m: R, a: a, lda: hidden, c: &logits, ldc: V, scratch: batch.scratch)
             SoftmaxKernel.logSoftmax(rows: R, vocabulary: V, values: &logits)
         } else {
             output.forward(store, rows: R, input: a, logits: &logits)

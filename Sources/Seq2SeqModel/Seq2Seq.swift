@@ -8,8 +8,8 @@ public final class Seq2Seq: @unchecked Sendable {
     let encoder: RecurrentEncoder
     let bridge: Bridge
     let decoder: AttentionDecoder
-    /// Set by `prepareInference(precision: .int8)`: the decoder's weights in 8 bits for translation.
-    var quantizedDecoder: QuantizedDecoder?
+    /// Set by `prepareInference(precision: .int8)`: the decoder's weights in reduced precision for translation.
+    var reducedPrecisionDecoder: ReducedPrecisionDecoder?
 
     public static func parameterShapes(_ c: ModelConfiguration) -> [(String, Int, Int)] {
         RecurrentEncoder.shapes(c) + Bridge.shapes(c) + AttentionDecoder.shapes(c)

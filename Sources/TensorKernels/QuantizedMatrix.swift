@@ -6,7 +6,7 @@ import CKernels
 /// is quantized with the fixed scale 1/127. Then `input·W ≈ (q_a·q_W) · s_j / 127`, computed by oneDNN's
 /// `dnnl_gemm_u8s8s32` (VNNI where the CPU has it). Error per product entry: at most about
 /// K · max|W_·j| / 127 (both roundings), typically far less (they cancel); `testQuantizedProductAgainstF32`.
-public final class QuantizedMatrix: @unchecked Sendable {
+public final class QuantizedMatrix: ReducedPrecisionMatrix, @unchecked Sendable {
     public let rows: Int, columns: Int  // K, N
     let values: UnsafeMutablePointer<Int8>  // [K, N]
     /// s_j / 127: what one unit of q_a·q_W is worth in column j.
@@ -39,34 +39,19 @@ public final class QuantizedMatrix: @unchecked Sendable {
 
     deinit { values.deallocate() }
 
-    /// c `[M, N]` (leading dimension `ldc`) += a `[M, count]` · W[first..<first+count, :], with a in [−1, 1].
-    /// - Parameter scratch: room for the quantized input and the integer products (see `QuantizedScratch`)
-    public func multiplyAdd(m: Int, a: UnsafePointer<Float>, lda: Int, firstRow first: Int = 0, count: Int? = nil,
-                            c: UnsafeMutablePointer<Float>, ldc: Int, scratch: QuantizedScratch) {
-        let k = count ?? rows, n = columns
-        guard m > 0, n > 0, k > 0 else { return }
-        scratch.reserve(input: m * k, output: m * n)
-        nmt_quantize_unit(Int64(m), Int64(k), a, Int64(lda), scratch.input)
+    public func gathering(columns ids: [Int32]) -> any ReducedPrecisionMatrix { QuantizedMatrix(gathering: self, columns: ids) }
+
+    /// c += a · W[rows, :] with a in [−1, 1]: the input quantized into the scratch, the integer products
+    /// into its second area, then scaled and added.
+    public func accumulate(m: Int, a: UnsafePointer<Float>, lda: Int, rows range: Range<Int>, c: UnsafeMutablePointer<Float>,
+                           ldc: Int, scratch: ProductScratch) {
+        let k = range.count, n = columns
+        let input = scratch.input(UInt8.self, count: m * k), products = scratch.output(Int32.self, count: m * n)
+        nmt_quantize_unit(Int64(m), Int64(k), a, Int64(lda), input)
         var offset: Int32 = 0
-        let status = dnnl_gemm_u8s8s32(78, 78, 70, Int64(m), Int64(n), Int64(k), 1, scratch.input, Int64(k), 128,
-                                       values + first * n, Int64(n), 0, 0, scratch.output, Int64(n), &offset)
+        let status = dnnl_gemm_u8s8s32(78, 78, 70, Int64(m), Int64(n), Int64(k), 1, input, Int64(k), 128,
+                                       values + range.lowerBound * n, Int64(n), 0, 0, products, Int64(n), &offset)
         precondition(status == dnnl_success, "dnnl_gemm_u8s8s32 failed (status \(status.rawValue)) for M \(m) N \(n) K \(k)")
-        nmt_dequantize_add(Int64(m), Int64(n), scratch.output, unit.pointer, c, Int64(ldc))
+        nmt_dequantize_add(Int64(m), Int64(n), products, unit.pointer, c, Int64(ldc))
     }
-}
-
-/// The per-thread room `QuantizedMatrix.multiplyAdd` needs: it grows to the largest product and is reused.
-public final class QuantizedScratch {
-    private(set) var input: UnsafeMutablePointer<UInt8> = .allocate(capacity: 1)
-    private(set) var output: UnsafeMutablePointer<Int32> = .allocate(capacity: 1)
-    private var inputCapacity = 1, outputCapacity = 1
-
-    public init() {}
-
-    func reserve(input count: Int, output results: Int) {
-        if count > inputCapacity { input.deallocate(); input = .allocate(capacity: count); inputCapacity = count }
-        if results > outputCapacity { output.deallocate(); output = .allocate(capacity: results); outputCapacity = results }
-    }
-
-    deinit { input.deallocate(); output.deallocate() }
 }

@@ -14,7 +14,7 @@ final class QuantizedMatrixTests: XCTestCase {
         }
         let q = w.withUnsafeBufferPointer { QuantizedMatrix($0.baseAddress!, rows: K, columns: N) }
         var fast = [Float](repeating: 1, count: M * N)  // multiplyAdd adds: start from 1
-        fast.withUnsafeMutableBufferPointer { q.multiplyAdd(m: M, a: a, lda: K, c: $0.baseAddress!, ldc: N, scratch: QuantizedScratch()) }
+        fast.withUnsafeMutableBufferPointer { q.multiplyAdd(m: M, a: a, lda: K, c: $0.baseAddress!, ldc: N, scratch: ProductScratch()) }
         for j in 0..<N {
             let largest = (0..<K).map { abs(w[$0 * N + j]) }.max()!
             // Each of the K terms is off by at most |a|·½s_W + |W|·½/127 ≤ largest/127; random signs cancel, so
@@ -27,7 +27,7 @@ final class QuantizedMatrixTests: XCTestCase {
         // Part of the rows (firstRow/count) multiplies only those rows of W.
         var part = [Float](repeating: 0, count: M * N), partExact = part
         part.withUnsafeMutableBufferPointer {
-            q.multiplyAdd(m: M, a: a, lda: K, firstRow: 100, count: 50, c: $0.baseAddress!, ldc: N, scratch: QuantizedScratch())
+            q.multiplyAdd(m: M, a: a, lda: K, firstRow: 100, count: 50, c: $0.baseAddress!, ldc: N, scratch: ProductScratch())
         }
         partExact.withUnsafeMutableBufferPointer { c in
             w.withUnsafeBufferPointer { GEMM.referenceMultiply(m: M, n: N, k: 50, a: a, lda: K, b: $0.baseAddress! + 100 * N, ldb: N,
@@ -44,8 +44,8 @@ final class QuantizedMatrixTests: XCTestCase {
         let g = QuantizedMatrix(gathering: q, columns: [1, 4])
         let a = GradientCheck.randomWeights(2 * K, seed: 24)
         var full = [Float](repeating: 0, count: 2 * N), some = [Float](repeating: 0, count: 4)
-        full.withUnsafeMutableBufferPointer { q.multiplyAdd(m: 2, a: a, lda: K, c: $0.baseAddress!, ldc: N, scratch: QuantizedScratch()) }
-        some.withUnsafeMutableBufferPointer { g.multiplyAdd(m: 2, a: a, lda: K, c: $0.baseAddress!, ldc: 2, scratch: QuantizedScratch()) }
+        full.withUnsafeMutableBufferPointer { q.multiplyAdd(m: 2, a: a, lda: K, c: $0.baseAddress!, ldc: N, scratch: ProductScratch()) }
+        some.withUnsafeMutableBufferPointer { g.multiplyAdd(m: 2, a: a, lda: K, c: $0.baseAddress!, ldc: 2, scratch: ProductScratch()) }
         XCTAssertEqual(some, [full[1], full[4], full[N + 1], full[N + 4]])
     }
 }
