@@ -160,6 +160,20 @@ CLONES void nmt_dequantize_add(int64_t rows, int64_t columns, const int32_t *pro
     }
 }
 
+CLONES void nmt_round_bf16(int64_t rows, int64_t columns, const float *a, int64_t lda, uint16_t *out) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *row = a + r * lda;
+        uint16_t *b = out + r * columns;
+        for (int64_t j = 0; j < columns; j++) {
+            uint32_t bits;
+            memcpy(&bits, row + j, 4);
+            // Adding 0x7FFF plus the lowest kept bit rounds the dropped half to nearest, ties to even.
+            uint32_t rounded = (bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16;
+            b[j] = (bits & 0x7FFFFFFFu) > 0x7F800000u ? (uint16_t)((bits >> 16) | 0x40u) : (uint16_t)rounded;
+        }
+    }
+}
+
 int nmt_release_free_memory(void) { return malloc_trim(0); }
 
 int nmt_fix_mmap_threshold(int64_t bytes) { return mallopt(M_MMAP_THRESHOLD, (int)bytes); }

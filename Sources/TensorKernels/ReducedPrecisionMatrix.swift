@@ -1,5 +1,6 @@
 /// A weight W `[K, N]` made once for inference products in reduced precision: `QuantizedMatrix` (int8,
-/// its input must lie in [−1, 1]). The decoder reads such weights through this one interface: `multiplyAdd` over some of W's rows, and `gathering` W's columns for a
+/// its input must lie in [−1, 1]) or `BF16Matrix` (bfloat16, any input). The decoder reads all of them
+/// through this one interface: `multiplyAdd` over some of W's rows, and `gathering` W's columns for a
 /// vocabulary shortlist.
 public protocol ReducedPrecisionMatrix: AnyObject, Sendable {
     var rows: Int { get }  // K
@@ -27,11 +28,12 @@ extension ReducedPrecisionMatrix {
     }
 }
 
-/// The per-thread room that reduced-precision products need: the input converted to the weight's format
-/// and a second area (int8: the integer products), each grown to the largest product and reused. Use it
-/// from one thread at a time.
+/// The per-thread room that reduced-precision products need: the input converted to the weight's format,
+/// a second area (int8: the integer products; bf16: oneDNN's scratchpad), each grown to the largest
+/// product and reused, and the oneDNN stream that bf16 products run on. Use it from one thread at a time.
 public final class ProductScratch {
     private var inputArea = ScratchArea(), outputArea = ScratchArea()
+    private var oneDNNStream: OneDNNStream?
 
     public init() {}
 
@@ -42,6 +44,14 @@ public final class ProductScratch {
 
     /// Room for `count` values of the second area.
     func output<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> { outputArea.reserve(type, count: count) }
+
+    /// This thread's oneDNN stream, made at its first bf16 product.
+    var stream: OneDNNStream {
+        if let oneDNNStream { return oneDNNStream }
+        let made = OneDNNStream()
+        oneDNNStream = made
+        return made
+    }
 }
 
 /// A 64-byte aligned block that grows to the largest request.

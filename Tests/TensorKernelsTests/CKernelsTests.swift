@@ -25,6 +25,20 @@ final class CKernelsTests: XCTestCase {
         XCTAssertEqual(KernelChoice.transposeRecurrentWeights, expected < 4 || ProcessInfo.processInfo.environment["NMT_GEMM_LAYOUT"] == "nt")
     }
 
+    /// `nmt_round_bf16` (`BF16Matrix.rounding`) needs no bf16 instructions, so this runs on every CPU.
+    func testBF16RoundingIsToNearestWithTiesToEven() {
+        let special: [Float] = [1, -1, 0, -0.0, 1 + 0x1p-8, 1 + 0x1p-7 + 0x1p-8, 1 + 0x1p-9, -(1 + 0x1p-8 + 0x1p-20),
+                                .greatestFiniteMagnitude / 4, .leastNonzeroMagnitude, 3.0e-39, .infinity, -.infinity]
+        let values = special + random(1000, seed: 33, scale: 1000)
+        let bits = BF16Matrix.rounding(values)
+        for (x, b) in zip(values, bits) {
+            XCTAssertEqual(b, UInt16(BF16Oracle.rounded(x).bitPattern >> 16), "\(x)")
+        }
+        XCTAssertTrue(Float(bitPattern: UInt32(BF16Matrix.rounding([.nan])[0]) << 16).isNaN)
+        // The ties: 1 + 2⁻⁸ lies halfway between 1 and 1 + 2⁻⁷ and goes to 1 (even); 1 + 3·2⁻⁸ goes up to 1 + 2⁻⁶.
+        XCTAssertEqual(Array(bits[4...5]), [0x3F80, 0x3F82])
+    }
+
     func testLogSoftmaxAgainstTheSwiftOracle() {
         for (rows, columns) in [(1, 1), (3, 17), (5, 1003), (2, 8060)] {
             let x = random(rows * columns, seed: UInt64(columns), scale: 12)

@@ -39,6 +39,10 @@ void nmt_quantize_unit(int64_t rows, int64_t columns, const float *a, int64_t ld
 /// out[r][j] += products[r][j] · scales[j] for `rows` rows of `columns` (out's row stride `ldo`).
 void nmt_dequantize_add(int64_t rows, int64_t columns, const int32_t *products, const float *scales, float *out, int64_t ldo);
 
+/// Rounds f32 to bfloat16 (the upper 16 bits of the f32, rounded to nearest, ties to even; NaN stays a
+/// quiet NaN): `rows` rows of `columns` from `a` (row stride `lda`) into `out` [rows, columns].
+void nmt_round_bf16(int64_t rows, int64_t columns, const float *a, int64_t lda, uint16_t *out);
+
 /// Returns the pages malloc holds free to the system (glibc's malloc_trim), for long runs whose buffers
 /// come in many sizes. Returns 1 when memory was released.
 int nmt_release_free_memory(void);
