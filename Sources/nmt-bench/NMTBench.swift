@@ -7,5 +7,5 @@ struct NMTBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nmt-bench",
         abstract: "SwiftNMT benchmarks; run in release: swift run -c release nmt-bench …",
-        subcommands: [TrainBench.self, TranslateBench.self, GEMMBench.self])
+        subcommands: [TrainBench.self, TranslateBench.self, GEMMBench.self, ProductBench.self])
 }
