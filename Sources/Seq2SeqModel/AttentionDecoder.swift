@@ -88,7 +88,7 @@ public struct AttentionDecoder: Sendable {
     /// α, z = [ctx; h] and a = tanh(z·Wc + b_c).
     /// - Parameters:
     ///   - recurrentWeight: `product.prepared(store)`, made once per batch
-    ///   - combineWeight: how Wc is read (`.stored` in training; 8 bits with `--precision int8`)
+    ///   - combineWeight: how Wc is read (`.stored` in training; reduced with `--precision int8` or `bf16`)
     func step(_ store: ParameterStore, rows R: Int, memory: AttentionMemory, source: UnsafePointer<Int32>,
               recurrentWeight: PreparedWeight, combineWeight: PreparedWeight = .stored, previousA: UnsafePointer<Float>?,
               _ s: StepBuffers) {

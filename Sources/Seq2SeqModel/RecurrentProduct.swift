@@ -101,7 +101,7 @@ struct RecurrentProduct: Sendable {
 }
 
 /// A weight as the per-step products read it: as stored (NN), as a transposed copy (NT), or in reduced
-/// precision for inference (`--precision int8`) with the batch's scratch.
+/// precision for inference (`--precision int8` or `bf16`) with the batch's scratch.
 enum PreparedWeight {
     case stored
     case transposed(FloatBuffer)

@@ -23,8 +23,8 @@ final class InferenceBatch {
     /// the other entries of `logits` stay −∞.
     let subset: OutputSubset?
     private(set) var subsetLogits = FloatBuffer(count: 0)
-    /// How Wc is read; with int8, also the output layer in that precision (the shortlist's columns when
-    /// there is one).
+    /// How Wc is read; with int8 or bf16, also the output layer in that precision (the shortlist's columns
+    /// when there is one).
     let combineWeight: PreparedWeight
     let reducedOutput: (any ReducedPrecisionMatrix)?
     let scratch = ProductScratch()

@@ -8,7 +8,7 @@ public final class Seq2Seq: @unchecked Sendable {
     let encoder: RecurrentEncoder
     let bridge: Bridge
     let decoder: AttentionDecoder
-    /// Set by `prepareInference(precision: .int8)`: the decoder's weights in reduced precision for translation.
+    /// Set by `prepareInference(precision: .int8 or .bf16)`: the decoder's weights in reduced precision for translation.
     var reducedPrecisionDecoder: ReducedPrecisionDecoder?
 
     public static func parameterShapes(_ c: ModelConfiguration) -> [(String, Int, Int)] {

@@ -58,7 +58,7 @@ struct Translate: ParsableCommand {
                                                         replaceUnknown: settings.replaceUnknown)
             translator.threads = speed.threads ?? ProcessInfo.processInfo.activeProcessorCount
             if speed.shortlist { translator.shortlist = try members[0].shortlist() }
-            for member in members { member.model.prepareInference(precision: speed.inferencePrecision) }
+            for member in members { try member.model.prepareInference(precision: speed.inferencePrecision) }
             returnFreeMemory()  // what loading freed
             let session = try TranslationSession(translator: translator, settings: settings, io: io, format: format)
             try session.run(loadSeconds: Date().timeIntervalSince(started))

@@ -140,8 +140,8 @@ struct SpeedFlags: ParsableArguments {
     @Flag(help: "Score only the target tokens of the model's shortlist (`nmt shortlist --model DIR` makes it): faster, and nearly the same translations.")
     var shortlist = false
 
-    @Option(help: ArgumentHelp("Precision of the decoder's large products: f32 (exact, the default) or int8 (8-bit weights and inputs through oneDNN, VNNI where the CPU has it; slightly different translations).",
-                               valueName: "f32|int8"))
+    @Option(help: ArgumentHelp("Precision of the decoder's large products: f32 (exact, the default), bf16 (bfloat16 weights and inputs with f32 sums through oneDNN; needs a CPU with AVX512-BF16) or int8 (8-bit weights and inputs through oneDNN, VNNI where the CPU has it). bf16 and int8 give slightly different translations.",
+                               valueName: "f32|bf16|int8"))
     var precision = "f32"
 
     @Option(help: "Batches translated at once, each on one core (default: the number of cores). The output is the same for any value.")
@@ -151,8 +151,7 @@ struct SpeedFlags: ParsableArguments {
 
     func validate() throws {
         if InferencePrecision(rawValue: precision) == nil {
-            let hint = precision == "bf16" ? " (bf16 products are not implemented yet)" : ""
-            throw ValidationError("--precision must be f32 or int8, not \(precision)\(hint)")
+            throw ValidationError("--precision must be f32, bf16 or int8, not \(precision)")
         }
         if let threads, !(1...256).contains(threads) {
             throw ValidationError("--threads must be from 1 to 256, not \(threads)")

@@ -146,24 +146,63 @@ final class InferenceWorkspaceTests: XCTestCase {
 }
 
 final class InferencePrecisionTests: XCTestCase {
-    /// int8 products give log-probabilities close to f32's on a random model (its weights up to ±0.5).
-    func testInt8StepsStayCloseToF32() {
-        for (cell, attention) in ModelGradientTests.variants {
-            let f32 = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(cell: cell, attention: attention), seed: 7, initScale: 0.5)
-            let int8 = Seq2Seq(configuration: f32.configuration, seed: 7, initScale: 0.5)
-            int8.prepareInference(precision: .int8)
-            XCTAssertEqual(int8.inferencePrecision, .int8)
-            let sources: [[Int32]] = [[4, 5, 6], [6, 5]]
-            var exact = f32.start(sources: sources), reduced = int8.start(sources: sources)
-            var previous: [Int32] = [2, 2]
-            for t in 0..<3 {
-                let a = f32.step(exact, previous: previous, sentences: [0, 1]), b = int8.step(reduced, previous: previous, sentences: [0, 1])
-                let worst = zip(a.logProbabilities, b.logProbabilities).map { abs($0 - $1) }.max()!
-                XCTAssertLessThan(worst, 0.05, "\(cell) \(attention) step \(t)")
-                XCTAssertGreaterThan(worst, 0, "int8 must really run")
-                exact = a.next; reduced = b.next
-                previous = [Int32(4 + t), Int32(6 - t)]
+    /// Reduced-precision products give log-probabilities close to f32's on a random model (its weights up
+    /// to ±0.5) of every cell and attention, and with tied embeddings, with and without a shortlist;
+    /// returns the largest difference seen.
+    @discardableResult
+    func assertStepsStayCloseToF32(_ precision: InferencePrecision, within tolerance: Float) throws -> Float {
+        var largest: Float = 0
+        let configurations = ModelGradientTests.variants.map { ModelGradientTests.tinyConfiguration(cell: $0, attention: $1) }
+            + [ModelGradientTests.tinyConfiguration(tied: true)]
+        for configuration in configurations {
+            for candidates in [nil, [1, 2, 4, 5, 6] as [Int32]] {
+                let f32 = Seq2Seq(configuration: configuration, seed: 7, initScale: 0.5)
+                let reduced = Seq2Seq(configuration: f32.configuration, seed: 7, initScale: 0.5)
+                try reduced.prepareInference(precision: precision)
+                XCTAssertEqual(reduced.inferencePrecision, precision)
+                let sources: [[Int32]] = [[4, 5, 6], [6, 5]]
+                var exact = f32.start(sources: sources, candidates: candidates)
+                var approximate = reduced.start(sources: sources, candidates: candidates)
+                var previous: [Int32] = [2, 2]
+                for t in 0..<3 {
+                    let a = f32.step(exact, previous: previous, sentences: [0, 1])
+                    let b = reduced.step(approximate, previous: previous, sentences: [0, 1])
+                    let finite = zip(a.logProbabilities, b.logProbabilities).filter { $0.0.isFinite || $0.1.isFinite }
+                    XCTAssertTrue(zip(a.logProbabilities, b.logProbabilities).allSatisfy { $0.isFinite == $1.isFinite })
+                    let worst = finite.map { abs($0 - $1) }.max() ?? .nan
+                    let label = "\(precision) \(configuration.cell) \(configuration.attention) tied \(configuration.tieEmbeddings) "
+                        + "shortlist \(candidates != nil) step \(t)"
+                    XCTAssertLessThan(worst, tolerance, label)
+                    XCTAssertGreaterThan(worst, 0, "\(label): \(precision) must really run")
+                    largest = max(largest, worst)
+                    exact = a.next; approximate = b.next
+                    previous = [Int32(4 + t), Int32(6 - t)]
+                }
             }
         }
+        return largest
+    }
+
+    func testInt8StepsStayCloseToF32() throws {
+        try assertStepsStayCloseToF32(.int8, within: 0.05)
+    }
+
+    /// bf16 keeps 8 significant bits against int8's 7 and has no clamp or shared scale, so it lands closer.
+    func testBF16StepsStayCloseToF32() throws {
+        try skipUnlessBF16Products()
+        let bf16 = try assertStepsStayCloseToF32(.bf16, within: 0.02)
+        let int8 = try assertStepsStayCloseToF32(.int8, within: 0.05)
+        XCTAssertLessThan(bf16, int8, "bf16 should stay closer to f32 than int8 does")
+    }
+
+    func testPreparingAgainForF32RestoresExactProducts() throws {
+        try skipUnlessBF16Products()
+        let model = Seq2Seq(configuration: ModelGradientTests.tinyConfiguration(), seed: 8, initScale: 0.5)
+        let exact = model.step(model.start(sources: [[4, 5]]), previous: [2], sentences: [0]).logProbabilities
+        try model.prepareInference(precision: .bf16)
+        XCTAssertNotEqual(model.step(model.start(sources: [[4, 5]]), previous: [2], sentences: [0]).logProbabilities, exact)
+        try model.prepareInference(precision: .f32)
+        XCTAssertEqual(model.inferencePrecision, .f32)
+        XCTAssertEqual(model.step(model.start(sources: [[4, 5]]), previous: [2], sentences: [0]).logProbabilities, exact)
     }
 }
