@@ -50,18 +50,23 @@ public struct OutputLayer: Sendable {
 /// gathered once per batch into `[D, V′]`, and their biases.
 final class OutputSubset {
     let ids: [Int32]  // [V′] ascending target ids
-    let weight: FloatBuffer  // [D, V′]
+    let inputWidth: Int  // D
+    let weight: FloatBuffer  // [D, V′], or empty when the products run in reduced precision
     let bias: FloatBuffer  // [V′]
 
-    init(_ layer: OutputLayer, store: ParameterStore, ids: [Int32]) {
+    /// - Parameter f32Weights: false when a reduced-precision copy of these columns does the products, so
+    ///   the f32 columns are not gathered
+    init(_ layer: OutputLayer, store: ParameterStore, ids: [Int32], f32Weights: Bool = true) {
         let V = layer.vocabulary, n = ids.count, w = store.value(layer.weight), b = store.value(layer.bias)
         let D = layer.tied ? layer.weight.columns : layer.weight.rows
         self.ids = ids
-        weight = FloatBuffer(count: D * n)
+        inputWidth = D
+        weight = FloatBuffer(count: f32Weights ? D * n : 0)
         bias = FloatBuffer(count: n)
         for (k, id) in ids.enumerated() {
             precondition(id >= 0 && Int(id) < V, "shortlist id \(id) outside the vocabulary [0, \(V))")
             bias[k] = b[Int(id)]
+            guard f32Weights else { continue }
             for d in 0..<D { weight[d * n + k] = layer.tied ? w[Int(id) * D + d] : w[d * V + Int(id)] }
         }
     }
@@ -70,11 +75,12 @@ final class OutputSubset {
     /// columns, is given).
     func forward(rows N: Int, input: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>,
                  reduced: (any ReducedPrecisionMatrix)? = nil, scratch: ProductScratch? = nil) {
-        let n = ids.count, D = weight.count / max(n, 1)
+        let n = ids.count, D = inputWidth
         Rows.broadcast(bias.pointer, rows: N, columns: n, into: logits, ld: n)
         if let reduced, let scratch {
             reduced.multiplyAdd(m: N, a: input, lda: D, c: logits, ldc: n, scratch: scratch)
         } else {
+            precondition(weight.count == D * n, "an output subset made without its f32 columns was asked for an f32 product")
             GEMM.multiply(m: N, n: n, k: D, a: input, lda: D, b: weight.pointer, ldb: n, beta: 1, c: logits, ldc: n)
         }
     }

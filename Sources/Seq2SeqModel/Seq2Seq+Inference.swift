@@ -118,7 +118,7 @@ extension Seq2Seq {
         let memory = decoder.memory(parameters, values: enc.memory, steps: S, batch: B, lengths: batch.sourceLengths)
         let context = InferenceBatch(decoder: decoder, memory: memory, store: parameters, reduced: reducedPrecisionDecoder,
                                      capacity: B * max(rowsPerSentence, 1), vocabulary: configuration.targetVocabularySize,
-                                     subset: candidates.map { decoder.outputSubset(parameters, ids: $0) })
+                                     subset: candidates.map { decoder.outputSubset(parameters, ids: $0, f32Weights: reducedPrecisionDecoder == nil) })
         let state = InferenceState(rows: B, batch: context)  // fresh buffers: ã₋₁ = 0
         bridge.forward(parameters, batch: B, final: enc.final, start: state.buffers.cell)
         return state
@@ -172,8 +172,8 @@ extension Seq2Seq {
 
 extension AttentionDecoder {
     /// The output layer restricted to the ascending target ids `ids` (a vocabulary shortlist).
-    func outputSubset(_ store: ParameterStore, ids: [Int32]) -> OutputSubset {
-        OutputSubset(output, store: store, ids: ids)
+    func outputSubset(_ store: ParameterStore, ids: [Int32], f32Weights: Bool = true) -> OutputSubset {
+        OutputSubset(output, store: store, ids: ids, f32Weights: f32Weights)
     }
 
     /// One search step's output: log-probabilities `[R, V]` of the R rows' ã (leading dimension D) into
