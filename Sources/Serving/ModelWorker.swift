@@ -70,14 +70,18 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
     private var stopping = false
     private let exited = DispatchSemaphore(value: 0)
     private let lanes: [Lane]
+    /// Sentences in the rounds that lanes are translating (guarded by `condition`).
+    private var inRounds = 0
 
     /// One thread's share of the work: its translator, and variants of it for other search options.
     final class Lane: @unchecked Sendable {  // its translator used by its thread only, `expected` under the lock
         /// Touched by the lane's thread only.
         let translator: Translator
         var variants: [(options: SearchOptions, translator: Translator)] = []
-        /// Sentences its next round can expect: as many as its last round had, whose clients are likely to
-        /// send again (a whole batch before the first round). Guarded by the worker's `condition`, as the two below.
+        /// Sentences its next round can expect (a whole batch before the first round): as many as its last
+        /// round had, whose clients are likely to send again, or its share of all the sentences in flight
+        /// when that is more, so that rounds that came out small grow back. Guarded by the worker's
+        /// `condition`, as the two below.
         var expected: Int
         /// Whether it is translating a round.
         var busy = false
@@ -214,9 +218,12 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
         let share = min(batchSize, max((queued + others.count) / (others.count + 1), 1))
         let mine = takeRound(upTo: share)
         lane.busy = true
+        inRounds += mine.reduce(0) { $0 + $1.range.count }
         for other in others where !pending.isEmpty {
-            other.assigned = takeRound(upTo: share)
+            let round = takeRound(upTo: share)
+            other.assigned = round
             other.busy = true
+            inRounds += round.reduce(0) { $0 + $1.range.count }
         }
         observer.queueDepth(queued)
         condition.broadcast()
@@ -278,7 +285,9 @@ final class ModelWorker: @unchecked Sendable {  // mutable state guarded by `con
                 finish(job, with: .failure(ServingError.internalError(detail: "\(error)")), into: &answers)
             }
         }
-        lane.expected = lines.count
+        inRounds -= lines.count
+        let inFlight = lines.count + queued + inRounds
+        lane.expected = min(batchSize, max(lines.count, (inFlight + lanes.count - 1) / lanes.count))
         lane.busy = false
         condition.unlock()
         for (continuation, result) in answers { continuation.resume(with: result) }
