@@ -64,20 +64,20 @@ public final class Translator {
     /// as `init` does).
     /// It shares this translator's pipelines, so both must stay on one thread.
     public func with(options: SearchOptions) throws -> Translator {
-        let made = try Translator(models: models, weights: weights, source: source, target: target, sourceVocabulary: sourceVocabulary,
-                                  targetVocabulary: targetVocabulary, options: options, replaceUnknown: replaceUnknown,
-                                  maxSourceTokens: maxSourceTokens)
-        made.threads = threads
-        made.shortlist = shortlist
-        return made
+        try copy(options: options, source: source, target: target, threads: threads)
     }
 
     /// A translator for another thread: the same models (read only while translating), vocabularies,
     /// options and shortlist, with pipelines of its own and `threads` batches at a time.
     public func copyForAnotherThread(threads: Int = 1) throws -> Translator {
-        let made = try Translator(models: models, weights: weights, source: try source.copy(), target: try target.copy(),
-                                  sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary, options: options,
-                                  replaceUnknown: replaceUnknown, maxSourceTokens: maxSourceTokens)
+        try copy(options: options, source: try source.copy(), target: try target.copy(), threads: threads)
+    }
+
+    /// This translator's models, vocabularies and shortlist with the given options, pipelines and threads.
+    private func copy(options: SearchOptions, source: TextPipeline, target: TextPipeline, threads: Int) throws -> Translator {
+        let made = try Translator(models: models, weights: weights, source: source, target: target, sourceVocabulary: sourceVocabulary,
+                                  targetVocabulary: targetVocabulary, options: options, replaceUnknown: replaceUnknown,
+                                  maxSourceTokens: maxSourceTokens)
         made.threads = threads
         made.shortlist = shortlist
         return made

@@ -214,39 +214,31 @@ final class RouteTests: XCTestCase {
     /// Eight concurrent one-line requests, rounds of 8 that wait (up to 10 s) until full: one round takes all
     /// eight, and each request still gets the translation of its own line.
     func testConcurrentRequestsShareOneBatchAndKeepTheirOrder() async throws {
-        var settings = ServerSettings()
-        settings.batchWait = .seconds(10)
-        let service = try ServingFixtures.service(settings, batchSize: 8)
-        let sources = ["a", "b c", "d e f", "g h i j", "j", "i h", "g f e", "d c b a"]
-        let expected = try ServingFixtures.translator().translate(sources, batchSize: 8).map(\.text)
-        try await ServingFixtures.withRoutes(service) { client in
-            let answers = try await Self.translateConcurrently(sources, client)
-            XCTAssertEqual(answers, expected)
-            let metrics = try await client.get("/metrics").text
-            XCTAssertTrue(metrics.contains(#"nmt_batch_sentences_count{model="toy"} 1"#), metrics)
-            XCTAssertTrue(metrics.contains(#"nmt_batch_sentences_sum{model="toy"} 8"#), metrics)
-            XCTAssertTrue(metrics.contains(#"nmt_sentences_total{model="toy"} 8"#), metrics)
-        }
+        try await checkEightConcurrentRequests(threads: 1, rounds: 1)
     }
 
     /// With two lanes (a translator given two threads), eight concurrent one-line requests in rounds of up
     /// to 8 that wait until 8 are queued: each free lane takes its share, so two rounds of four run side by
     /// side, and every request still gets the translation of its own line.
     func testTwoLanesShareTheQueueAndKeepEachAnswer() async throws {
+        try await checkEightConcurrentRequests(threads: 2, rounds: 2)
+    }
+
+    /// Eight concurrent one-line requests to a worker of `threads` lanes whose rounds of up to 8 wait (up to
+    /// 10 s) until full: every answer is the translator's for its line, in `rounds` rounds of 8 sentences in all.
+    private func checkEightConcurrentRequests(threads: Int, rounds: Int) async throws {
         var settings = ServerSettings()
         settings.batchWait = .seconds(10)
-        let translator = try ServingFixtures.translator()
-        translator.threads = 2
-        let service = TranslationService(models: [ServedModel(name: "toy", id: 100, directory: "/models/toy", translator: translator,
-                                                              batchSize: 8)], settings: settings)
+        let service = try ServingFixtures.service(settings, batchSize: 8, threads: threads)
         let sources = ["a", "b c", "d e f", "g h i j", "j", "i h", "g f e", "d c b a"]
         let expected = try ServingFixtures.translator().translate(sources, batchSize: 8).map(\.text)
         try await ServingFixtures.withRoutes(service) { client in
             let answers = try await Self.translateConcurrently(sources, client)
             XCTAssertEqual(answers, expected)
             let metrics = try await client.get("/metrics").text
-            XCTAssertTrue(metrics.contains(#"nmt_batch_sentences_count{model="toy"} 2"#), metrics)
+            XCTAssertTrue(metrics.contains(#"nmt_batch_sentences_count{model="toy"} \#(rounds)"#), metrics)
             XCTAssertTrue(metrics.contains(#"nmt_batch_sentences_sum{model="toy"} 8"#), metrics)
+            XCTAssertTrue(metrics.contains(#"nmt_sentences_total{model="toy"} 8"#), metrics)
         }
     }
 

@@ -28,9 +28,12 @@ enum ServingFixtures {
     }
 
     /// A service with the model `toy` (id 100) and the attention-less `plain` (id 101).
-    static func service(_ settings: ServerSettings = ServerSettings(), batchSize: Int = 16) throws -> TranslationService {
-        TranslationService(models: [
-            ServedModel(name: "toy", id: 100, directory: "/models/toy", translator: try translator(), batchSize: batchSize),
+    /// - Parameter threads: the toy translator's threads, so its worker's lanes
+    static func service(_ settings: ServerSettings = ServerSettings(), batchSize: Int = 16, threads: Int = 1) throws -> TranslationService {
+        let toy = try translator()
+        toy.threads = threads
+        return TranslationService(models: [
+            ServedModel(name: "toy", id: 100, directory: "/models/toy", translator: toy, batchSize: batchSize),
             ServedModel(name: "plain", id: 101, directory: "/models/plain", translator: try translator(attention: .none), batchSize: batchSize),
         ], settings: settings)
     }
