@@ -123,6 +123,8 @@ extension AttentionDecoder {
         let dState = CellState(cell, rows: B, width: D), dhCarry = dState.h
         let dFeed = FloatBuffer(count: B * D), dRec = FloatBuffer(count: B * rw)
         let pass = FloatBuffer(count: B * D)
+        let recurrentProduct = product.preparedForBackward(store), combineProduct = BackwardProduct(store, wc)
+        let queryProduct = attention?.queryWeight.map { BackwardProduct(store, $0) }
         for t in stride(from: T - 1, through: 0, by: -1) {
             let s = cache.step(t, self), at = t * B
             // ã = a ⊙ mask; a = tanh(pre): dpre = (dã_out + dã_feed) ⊙ mask ⊙ (1 − a²)
@@ -132,19 +134,19 @@ extension AttentionDecoder {
                 dp[i] = (dOut[i] + dFeed[i]) * m * (1 - s.a[i] * s.a[i])
             }
             // pre = z·Wc + b_c: dz = dpre·Wcᵀ; z = [ctx; h]
-            GEMM.multiply(transposeB: true, m: B, n: Z, k: D, a: dp, lda: D, b: store.value(wc), ldb: D, c: dz.pointer, ldc: Z)
+            combineProduct.multiply(store, rows: B, a: dp, lda: D, beta: 0, c: dz.pointer, ldc: Z)
             // h_t reaches the loss through z, through step t+1, and through attention's query.
             Rows.copy(dz.pointer + W, ldSource: Z, into: dh.pointer, ldDestination: D, rows: B, columns: D)
             Rows.add(dhCarry.pointer, into: dh.pointer, count: B * D)
             attention?.backward(store, memory: cache.memory, rows: B, query: s.query, source: cache.source,
                                 alpha: s.alpha, dContext: dz.pointer, dContextStride: Z, dQuery: dQuery.row(at, columns: A),
-                                dState: dh.pointer, dKeys: dKeys.pointer, dValues: dMemory.pointer)
+                                queryProduct: queryProduct, dState: dh.pointer, dKeys: dKeys.pointer, dValues: dMemory.pointer)
             let dg = dGates.row(at, columns: G)
             let step = cache.cell.stepGradient(row: at, after: cache.previousRow(t), hidden: D, dState: dState, gradient: dCell)
             step.backward(batch: B, hidden: D, gates: s.gates, hPrev: s.hPrev, mask: nil, dh: dh.pointer, dGates: dg,
                           dhPass: pass.pointer)
             // [ã_{t−1}; h_{t−1}] feeds step t through Wr; h_{t−1} also directly (GRU: z ⊙ h_{t−1}).
-            product.backward(store, rows: B, dGates: dg, step: step, dInput: dRec.pointer, ld: rw, beta: 0)
+            product.backward(store, weight: recurrentProduct, rows: B, dGates: dg, step: step, dInput: dRec.pointer, ld: rw, beta: 0)
             if inputFeeding {
                 Rows.copy(dRec.pointer, ldSource: rw, into: dFeed.pointer, ldDestination: D, rows: B, columns: D)
             }

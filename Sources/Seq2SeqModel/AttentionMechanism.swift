@@ -7,6 +7,9 @@ import TensorKernels
 protocol AttentionMechanism: Sendable {
     /// The width of a query row (A): the decoder keeps every step's queries for backward.
     var size: Int { get }
+    /// The weight of the per-step query projection (`[D, A]`), whose backward product the decoder prepares
+    /// once per batch (`BackwardProduct`); nil when the query is the state itself.
+    var queryWeight: ParameterView? { get }
     /// K from M, once per batch.
     func memory(_ store: ParameterStore, values: FloatBuffer, steps: Int, batch: Int, lengths: [Int32]) -> AttentionMemory
     /// One step for R rows: the query from the decoder state, the scores, α and the context.
@@ -23,12 +26,13 @@ protocol AttentionMechanism: Sendable {
     /// - Parameters:
     ///   - dContext: `[R, ≥2H]` leading dimension `dContextStride`
     ///   - dQuery: `[R, A]` written (kept for `backwardBatch`)
+    ///   - queryProduct: `queryWeight` prepared for backward (nil when `queryWeight` is)
     ///   - dState: `[R, D]` accumulated: the query's part of the gradient of h_t
     ///   - dKeys: `[S·B, A]`, dValues: `[S·B, 2H]` accumulated
     func backward(_ store: ParameterStore, memory: AttentionMemory, rows: Int, query: UnsafePointer<Float>,
                   source: UnsafePointer<Int32>, alpha: UnsafePointer<Float>, dContext: UnsafePointer<Float>,
-                  dContextStride: Int, dQuery: UnsafeMutablePointer<Float>, dState: UnsafeMutablePointer<Float>,
-                  dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>)
+                  dContextStride: Int, dQuery: UnsafeMutablePointer<Float>, queryProduct: BackwardProduct?,
+                  dState: UnsafeMutablePointer<Float>, dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>)
     /// The backward done once per batch, over all N query rows: the query weights' gradient from the
     /// states `[N, D]` and dQueries `[N, A]`, and the keys' projection (dValues `[S·B, 2H]` accumulated).
     func backwardBatch(_ store: ParameterStore, memory: AttentionMemory, rows: Int, states: UnsafePointer<Float>,

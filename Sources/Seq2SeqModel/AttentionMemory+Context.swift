@@ -43,22 +43,22 @@ extension AttentionMemory {
     }
 
     /// The backward shared by every score function: the softmax-and-context backward gives de, then
-    /// `score(q, K_j, dq, dK_j, de_j)` adds one position's part to dq `[A]` (zeroed first) and dK_j `[A]`.
+    /// `score(q, K_0, dq, dK_0, de, length)` adds one row's part to dq `[A]` (zeroed first) and to the rows
+    /// dK_j `[A]` of its sentence, j < length (row j at `K_0 + j·B·A`, as for dK; B the batch).
     func backwardScores(rows R: Int, size A: Int, query: UnsafePointer<Float>, source: UnsafePointer<Int32>,
                         alpha: UnsafePointer<Float>, dContext: UnsafePointer<Float>, dContextStride: Int,
                         dQuery: UnsafeMutablePointer<Float>, dKeys: UnsafeMutablePointer<Float>,
                         dValues: UnsafeMutablePointer<Float>,
                         _ score: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>,
-                                  UnsafeMutablePointer<Float>, Float) -> Void) {
+                                  UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void) {
         let dScores = FloatBuffer(count: R * steps)
         backwardSoftmaxAndContext(rows: R, source: source, alpha: alpha, dContext: dContext, dContextStride: dContextStride,
                                   dValues: dValues, dScores: dScores.pointer)
         for r in 0..<R {
-            let b = Int(source[r]), dq = dQuery + r * A, de = dScores.pointer + r * steps
-            for a in 0..<A { dq[a] = 0 }
-            for j in 0..<Int(lengths[b]) {
-                score(query + r * A, keys.pointer + row(j, b) * A, dq, dKeys + row(j, b) * A, de[j])
-            }
+            let b = Int(source[r]), dq = dQuery + r * A
+            dq.update(repeating: 0, count: A)
+            score(query + r * A, keys.pointer + row(0, b) * A, dq, dKeys + row(0, b) * A, dScores.pointer + r * steps,
+                  Int(lengths[b]))
         }
     }
 }

@@ -21,6 +21,7 @@ public struct BahdanauAttention: AttentionMechanism {
     }
 
     var size: Int { v.columns }
+    var queryWeight: ParameterView? { wq }
 
     /// K = M·U + b_k, once per batch.
     func memory(_ store: ParameterStore, values: FloatBuffer, steps S: Int, batch B: Int, lengths: [Int32]) -> AttentionMemory {
@@ -54,20 +55,15 @@ public struct BahdanauAttention: AttentionMechanism {
     func backward(_ store: ParameterStore, memory m: AttentionMemory, rows R: Int, query: UnsafePointer<Float>,
                   source: UnsafePointer<Int32>, alpha: UnsafePointer<Float>,
                   dContext: UnsafePointer<Float>, dContextStride: Int, dQuery: UnsafeMutablePointer<Float>,
-                  dState: UnsafeMutablePointer<Float>, dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>) {
+                  queryProduct: BackwardProduct?, dState: UnsafeMutablePointer<Float>, dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>) {
         let A = size, vv = store.value(v), dv = store.gradient(v)
         m.backwardScores(rows: R, size: A, query: query, source: source, alpha: alpha, dContext: dContext,
-                         dContextStride: dContextStride, dQuery: dQuery, dKeys: dKeys, dValues: dValues) { q, k, dq, dk, de in
-            for a in 0..<A {
-                let u = FastMath.tanh(q[a] + k[a])
-                let dPre = de * vv[a] * (1 - u * u)
-                dv[a] += de * u
-                dq[a] += dPre
-                dk[a] += dPre
-            }
+                         dContextStride: dContextStride, dQuery: dQuery, dKeys: dKeys, dValues: dValues) { q, k, dq, dk, de, n in
+            AttentionKernels.additiveBackward(length: n, size: A, query: q, keys: k, keyStride: m.batch * A, v: vv,
+                                              dScores: de, dQuery: dq, dKeys: dk, dV: dv)
         }
-        GEMM.multiply(transposeB: true, m: R, n: wq.rows, k: A, a: dQuery, lda: A, b: store.value(wq), ldb: A,
-                      beta: 1, c: dState, ldc: wq.rows)
+        guard let queryProduct else { preconditionFailure("Bahdanau attention's backward without its prepared query product") }
+        queryProduct.multiply(store, rows: R, a: dQuery, lda: A, beta: 1, c: dState, ldc: wq.rows)
     }
 
     /// dW += hᵀ·dq over all query rows; then the keys' projection: dU += Mᵀ·dK, db_k += Σ dK, dM += dK·Uᵀ.

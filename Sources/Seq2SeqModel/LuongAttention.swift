@@ -8,6 +8,7 @@ import TensorKernels
 public struct LuongAttention: AttentionMechanism {
     let wk: ParameterView?  // [2H, D], general only
     let size: Int  // A = D: the query is h itself
+    var queryWeight: ParameterView? { nil }
 
     static func shapes(_ c: ModelConfiguration) -> [(String, Int, Int)] {
         c.attention == .luongGeneral ? [("attention.wk", 2 * c.encoderHidden, c.decoderHidden)] : []
@@ -48,11 +49,14 @@ public struct LuongAttention: AttentionMechanism {
     func backward(_ store: ParameterStore, memory m: AttentionMemory, rows R: Int, query: UnsafePointer<Float>,
                   source: UnsafePointer<Int32>, alpha: UnsafePointer<Float>,
                   dContext: UnsafePointer<Float>, dContextStride: Int, dQuery: UnsafeMutablePointer<Float>,
-                  dState: UnsafeMutablePointer<Float>, dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>) {
+                  queryProduct: BackwardProduct?, dState: UnsafeMutablePointer<Float>, dKeys: UnsafeMutablePointer<Float>, dValues: UnsafeMutablePointer<Float>) {
         let A = size
         m.backwardScores(rows: R, size: A, query: query, source: source, alpha: alpha, dContext: dContext,
-                         dContextStride: dContextStride, dQuery: dQuery, dKeys: dKeys, dValues: dValues) { q, k, dq, dk, de in
-            for a in 0..<A { dq[a] += de * k[a]; dk[a] += de * q[a] }
+                         dContextStride: dContextStride, dQuery: dQuery, dKeys: dKeys, dValues: dValues) { q, k0, dq, dk0, de, n in
+            for j in 0..<n {
+                let k = k0 + j * m.batch * A, dk = dk0 + j * m.batch * A
+                for a in 0..<A { dq[a] += de[j] * k[a]; dk[a] += de[j] * q[a] }
+            }
         }
         Rows.add(dQuery, into: dState, count: R * A)
     }

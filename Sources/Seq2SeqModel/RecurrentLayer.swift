@@ -148,7 +148,7 @@ public struct RecurrentLayer: Sendable {
         // The gradient reaching the state each step wrote: h's (`carry`, before dy_t is added) and the LSTM's dc.
         let dState = CellState(cell, rows: B, width: H)
         dState.update(from: dFinal)
-        let dh = FloatBuffer(count: B * H), carry = dState.h
+        let dh = FloatBuffer(count: B * H), carry = dState.h, weight = product.preparedForBackward(store)
         for k in stride(from: S - 1, through: 0, by: -1) {
             let (rowsAt, previous) = rows(k, S, B)
             // dh = carried gradient + mask · dy_t
@@ -163,7 +163,7 @@ public struct RecurrentLayer: Sendable {
                           mask: cache.mask.map { UnsafePointer($0.pointer + rowsAt) }, dh: dh.pointer, dGates: dg,
                           dhPass: carry.pointer)
             // h_{t−1} feeds step t through Wh: carry = pass-through + d(product)·Whᵀ
-            product.backward(store, rows: B, dGates: dg, step: step, dInput: carry.pointer, ld: H, beta: 1)
+            product.backward(store, weight: weight, rows: B, dGates: dg, step: step, dInput: carry.pointer, ld: H, beta: 1)
         }
         // Weight gradients over all steps at once: dWh += Hprevᵀ·dZ, dWx += Xᵀ·dZ, db += Σ dZ.
         product.weightGradients(store, rows: S * B, input: cache.hPrev.pointer, ld: H, dGates: dGates.pointer, cell: dCell)

@@ -68,20 +68,22 @@ struct RecurrentProduct: Sendable {
         multiply(rows: split, count: width - split, input: input + split, into: recurrent)
     }
 
+    /// The weight as the backward's per-step products read it, made once per batch (`BackwardProduct`).
+    func preparedForBackward(_ store: ParameterStore) -> BackwardProduct { BackwardProduct(store, weight) }
+
     /// The gradient for the input: `dInput (+)= dGates·W_inᵀ` on the input columns and `dRecurrent·W_hᵀ`
     /// on the rest (GRU), or `dGates·Wᵀ` on all of them.
-    /// - Parameters: dGates: `[R, G·H]`; step: the cell's step gradient (GRU: its dRecurrent `[R, 3H]`);
-    ///   dInput: `[R, rw]` (leading dimension `ld`)
-    func backward(_ store: ParameterStore, rows R: Int, dGates: UnsafePointer<Float>, step: CellStepGradient,
-                  dInput: UnsafeMutablePointer<Float>, ld: Int, beta: Float) {
-        let G = gateWidth, w = store.value(weight), split = split
+    /// - Parameters: weight: `preparedForBackward(store)`; dGates: `[R, G·H]`; step: the cell's step
+    ///   gradient (GRU: its dRecurrent `[R, 3H]`); dInput: `[R, rw]` (leading dimension `ld`)
+    func backward(_ store: ParameterStore, weight: BackwardProduct, rows R: Int, dGates: UnsafePointer<Float>,
+                  step: CellStepGradient, dInput: UnsafeMutablePointer<Float>, ld: Int, beta: Float) {
+        let G = gateWidth, split = split
         if split > 0 {
-            GEMM.multiply(transposeB: true, m: R, n: split, k: G, a: dGates, lda: G, b: w, ldb: G, beta: beta, c: dInput, ldc: ld)
+            weight.multiply(store, rows: R, a: dGates, lda: G, count: split, beta: beta, c: dInput, ldc: ld)
         }
         guard case .split = layout else { return }
         guard case .gru(_, let dRecurrent) = step else { preconditionFailure("GRU's split product in a \(step) step") }
-        GEMM.multiply(transposeB: true, m: R, n: width - split, k: G, a: dRecurrent, lda: G, b: w + split * G, ldb: G,
-                      beta: beta, c: dInput + split, ldc: ld)
+        weight.multiply(store, rows: R, a: dRecurrent, lda: G, firstRow: split, beta: beta, c: dInput + split, ldc: ld)
     }
 
     /// Weight gradients over N rows at once: dW += inputᵀ·dGates (split as in `forward`), db_h += Σ dRecurrent.

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 /// A fixed-size, 64-byte aligned, zero-initialised Float buffer: the storage of parameters, gradients
@@ -90,18 +91,17 @@ public enum Rows {
 /// `nmt-bench gemm` shows which).
 public enum Transpose {
     /// - Parameters: source: `[rows, columns]` row-major
-    /// - Returns: `[columns, rows]`
+    /// - Returns: `[columns, rows]`, by the C kernel (`referenceCopy` is its oracle)
     public static func copy(_ source: UnsafePointer<Float>, rows: Int, columns: Int) -> FloatBuffer {
         let result = FloatBuffer(count: rows * columns)
-        let block = 32  // tiles keep both the reads and the writes within cache lines
-        for r0 in stride(from: 0, to: rows, by: block) {
-            for c0 in stride(from: 0, to: columns, by: block) {
-                for r in r0..<min(r0 + block, rows) {
-                    let src = source + r * columns, dst = result.pointer + r
-                    for c in c0..<min(c0 + block, columns) { dst[c * rows] = src[c] }
-                }
-            }
-        }
+        nmt_transpose(Int64(rows), Int64(columns), source, result.pointer)
+        return result
+    }
+
+    /// The element-by-element loop `copy` is tested against.
+    public static func referenceCopy(_ source: UnsafePointer<Float>, rows: Int, columns: Int) -> FloatBuffer {
+        let result = FloatBuffer(count: rows * columns)
+        for r in 0..<rows { for c in 0..<columns { result[c * rows + r] = source[r * columns + c] } }
         return result
     }
 }

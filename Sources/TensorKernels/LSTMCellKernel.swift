@@ -58,7 +58,18 @@ public enum LSTMCellKernel {
     ///   - dc: `[B, H]`; in: gradient reaching c from later steps; out: gradient for c₋
     ///   - dGates: `[B, 4H]` gradient for the pre-activations (written)
     ///   - dhPass: `[B, H]` the part of h₋'s gradient that bypasses the recurrent product (written: dh on padded rows, else 0)
+    /// Runs the C kernel compiled for this CPU (`nmt_lstm_backward`); `portableBackward` is its oracle.
+    @inlinable
     public static func backward(batch: Int, hidden: Int, gates: UnsafePointer<Float>,
+                                cPrev: UnsafePointer<Float>, c: UnsafePointer<Float>,
+                                mask: UnsafePointer<Float>?, dh: UnsafePointer<Float>,
+                                dc: UnsafeMutablePointer<Float>, dGates: UnsafeMutablePointer<Float>,
+                                dhPass: UnsafeMutablePointer<Float>) {
+        nmt_lstm_backward(Int64(batch), Int64(hidden), gates, cPrev, c, mask, dh, dc, dGates, dhPass)
+    }
+
+    /// The same backward in Swift: the oracle of the C kernel, same arguments and meaning.
+    public static func portableBackward(batch: Int, hidden: Int, gates: UnsafePointer<Float>,
                                 cPrev: UnsafePointer<Float>, c: UnsafePointer<Float>,
                                 mask: UnsafePointer<Float>?, dh: UnsafePointer<Float>,
                                 dc: UnsafeMutablePointer<Float>, dGates: UnsafeMutablePointer<Float>,

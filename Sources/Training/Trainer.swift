@@ -29,6 +29,9 @@ public final class Trainer {
     var isWriter: Bool { communicator.rank == 0 }
     /// Where the batches of one update are summed, when an update has more than one (accumulation).
     private lazy var accumulated = FloatBuffer(count: model.parameters.count)
+    /// Whether the gradients are known to be zero: the update zeroes them in its Adam pass, so the next
+    /// update need not (false at the start and after a skipped update).
+    private var gradientsAreZero = false
     /// The step of the newest checkpoint on disk (written or resumed from), for error messages.
     var lastCheckpointStep: Int?
     /// Measures the gradient reaching source step 0 for metrics.jsonl's `first_step_grad_norm` (the
@@ -191,7 +194,8 @@ public final class Trainer {
     private func gradients(positions: [Int], order: [[Int]], scale: Float) -> GradientSums {
         var sums = GradientSums()
         let g = model.parameters.gradients, acc = accumulated, n = g.count
-        model.parameters.zeroGradients()
+        if !gradientsAreZero { model.parameters.zeroGradients() }
+        gradientsAreZero = false
         for (k, position) in positions.enumerated() {
             if k > 0 { model.parameters.zeroGradients() }
             let batch = batcher.batch(order[position])
@@ -216,9 +220,11 @@ public final class Trainer {
     /// Clip and Adam on the summed gradients, then the moving average; returns the norm before clipping
     /// (no step when not finite).
     private func applyGradients(learningRate: Double) -> Float {
-        let norm = GradientClipping.clip(model.parameters, maxNorm: Float(options.clipNorm))
+        let norm = GradientClipping.norm(model.parameters)
         if norm.isFinite {
-            adam.update(model.parameters, learningRate: Float(learningRate))
+            adam.update(model.parameters, learningRate: Float(learningRate),
+                        gradientScale: GradientClipping.scale(norm: norm, maxNorm: Float(options.clipNorm)), zeroGradients: true)
+            gradientsAreZero = true
             average?.update(from: model.parameters.values)
         }
         return norm

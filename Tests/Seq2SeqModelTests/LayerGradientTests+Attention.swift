@@ -70,7 +70,8 @@ extension LayerGradientTests {
         attention.forward(store, memory: memory, rows: R, state: state.pointer, source: L.rowSources, query: query.pointer,
                           alpha: alpha.pointer, context: context.pointer, contextStride: stride)
         attention.backward(store, memory: memory, rows: R, query: query.pointer, source: L.rowSources, alpha: alpha.pointer,
-                           dContext: weights, dContextStride: stride, dQuery: dQuery.pointer, dState: dState.pointer,
+                           dContext: weights, dContextStride: stride, dQuery: dQuery.pointer,
+                           queryProduct: attention.queryWeight.map { BackwardProduct(store, $0) }, dState: dState.pointer,
                            dKeys: dKeys.pointer, dValues: dValues.pointer)
         attention.backwardBatch(store, memory: memory, rows: R, states: state.pointer, dQueries: dQuery.pointer, dKeys: dKeys,
                                 dValues: dValues)

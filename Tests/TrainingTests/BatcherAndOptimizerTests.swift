@@ -37,6 +37,37 @@ final class BatcherAndOptimizerTests: XCTestCase {
         XCTAssertEqual(store.gradients[1], 0.8, accuracy: 1e-6)
     }
 
+    /// The fused C update (clip factor, Adam, zeroing) against the Swift loop over three steps, on a
+    /// size that is not a multiple of its 4,096-element blocks; the norm is the same on one and two threads.
+    func testFusedAdamMatchesTheSwiftLoopAndZeroesTheGradients() {
+        let n = 10_001
+        let fast = ParameterStore(shapes: [("w", 1, n)]), slow = ParameterStore(shapes: [("w", 1, n)])
+        let fastAdam = Adam(count: n), slowAdam = Adam(count: n)
+        let start = GradientCheck.randomWeights(n, seed: 3)
+        for i in 0..<n { fast.values[i] = start[i]; slow.values[i] = start[i] }
+        for step in 0..<3 {
+            let g = GradientCheck.randomWeights(n, seed: UInt64(10 + step))
+            for i in 0..<n { fast.gradients[i] = g[i]; slow.gradients[i] = g[i] }
+            let saved = GEMM.threadsOfThisThread
+            GEMM.threadsOfThisThread = 1
+            let normOne = GradientClipping.norm(fast)
+            GEMM.threadsOfThisThread = 2
+            let normTwo = GradientClipping.norm(fast)
+            GEMM.threadsOfThisThread = saved
+            XCTAssertEqual(normOne, normTwo)
+            let expected = Float(g.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot())
+            XCTAssertEqual(normOne, expected, accuracy: 1e-4 * expected)
+            let scale = GradientClipping.scale(norm: normOne, maxNorm: 10)
+            XCTAssertLessThan(scale, 1)
+            fastAdam.update(fast, learningRate: 0.01, gradientScale: scale, zeroGradients: true)
+            slowAdam.referenceUpdate(slow, learningRate: 0.01, gradientScale: scale)
+            XCTAssertTrue((0..<n).allSatisfy { fast.gradients[$0] == 0 })
+        }
+        let worst = (0..<n).map { abs(fast.values[$0] - slow.values[$0]) }.max() ?? 0
+        XCTAssertLessThan(worst, 1e-6)
+        XCTAssertNotEqual(fast.values[0], start[0])
+    }
+
     func testLearningRateSchedules() {
         var options = TrainSection()
         options.learningRate = 1
