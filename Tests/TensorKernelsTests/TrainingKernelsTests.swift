@@ -8,14 +8,12 @@ import TestSupport
 /// on two (the OpenMP split must not change a result).
 final class TrainingKernelsTests: XCTestCase {
     private func random(_ count: Int, seed: UInt64, scale: Float = 1) -> [Float] {
-        GradientCheck.randomWeights(count, seed: seed).map { $0 * scale }
+        KernelOracle.random(count, seed: seed, scale: scale)
     }
 
     private func assertClose(_ a: [Float], _ b: [Float], tolerance: Float, _ what: String, file: StaticString = #filePath,
                              line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
-        let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-        XCTAssertLessThanOrEqual(worst, tolerance, "\(what): largest difference \(worst)", file: file, line: line)
+        KernelOracle.assertClose(a, b, tolerance: tolerance, what, file: file, line: line)
     }
 
     func testTransposeEqualsTheElementLoop() {
